@@ -13,7 +13,7 @@ packages=(
   qt6-tools-dev-tools qt6-l10n-tools qt6-translations-l10n libqt6sql6-sqlite
   qt6-qpa-plugins libgl-dev
   # core libraries
-  libsqlite3-dev libssl-dev libyaml-cpp-dev qtkeychain-qt6-dev
+  libsqlite3-dev libssl-dev libyaml-cpp-dev qtkeychain-qt6-dev libsecret-1-0
   # run and test
   sqlite3 nginx wrk curl gnome-keyring libsecret-tools dbus dbus-x11 xvfb xauth
   libbenchmark-dev procps psmisc
