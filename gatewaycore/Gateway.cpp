@@ -1,1 +1,277 @@
 #include "Gateway.h"
+
+#include "admin/AdminApi.h"
+#include "config/ConfigApplier.h"
+#include "config/ConfigExporter.h"
+#include "config/ConfigLoader.h"
+#include "config/ConfigValidator.h"
+#include "http/HttpServer.h"
+#include "policy/ApiKey.h"
+#include "secrets/KeychainSecretStore.h"
+#include "secrets/SecretResolver.h"
+#include "store/Store.h"
+
+#include <QDir>
+#include <QFile>
+#include <QFileInfo>
+#include <QJsonDocument>
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+namespace gh {
+
+namespace {
+
+const char kTokenFile[] = "admin.token";
+
+// The gateway listener's handler until routing arrives: the gateway-owned health
+// endpoint, and a JSON 404 for everything else. Runs on worker threads: no shared state.
+HttpResponse gatewayHandler(const HttpRequest &request)
+{
+    if (request.path == "/_gatehouse/health") {
+        if (request.method != "GET" && request.method != "HEAD")
+            return HttpResponse::error(405, QStringLiteral("use GET /_gatehouse/health"));
+        return HttpResponse::json(200, QJsonObject{{"status", "ok"},
+                                                   {"version", QStringLiteral(GATEHOUSE_VERSION)}});
+    }
+    return HttpResponse::error(404,
+                               QStringLiteral("no route matches %1 %2")
+                                   .arg(QString::fromLatin1(request.method), QString::fromUtf8(request.path)),
+                               "route_not_found", "not_found");
+}
+
+ConfigContext contextFrom(Store &store)
+{
+    ConfigContext context;
+    for (EntityKind kind : allEntityKinds()) {
+        const QStringList names = store.entities(kind).names();
+        context.existingNames.insert(kind, QSet<QString>(names.begin(), names.end()));
+    }
+    return context;
+}
+
+} // namespace
+
+Gateway::Gateway(QObject *parent)
+    : QObject(parent)
+{}
+
+Gateway::~Gateway()
+{
+    // Servers own threads; tear them down before the store they might reach.
+    m_gatewayServer.reset();
+    m_adminServer.reset();
+}
+
+bool Gateway::fail(Error kind, const QString &message)
+{
+    m_errorKind = kind;
+    m_error = message;
+    return false;
+}
+
+bool Gateway::open(const GatewayOptions &options)
+{
+    if (m_state == State::Running || m_state == State::Stopping)
+        return fail(Error::Other, QStringLiteral("stop the gateway before reopening it"));
+    m_options = options;
+    if (m_options.dataDir.isEmpty())
+        m_options.dataDir = GatewayOptions::defaultDataDir();
+    if (m_options.workers <= 0)
+        m_options.workers = GatewayOptions::defaultWorkers();
+    m_errorKind = Error::None;
+    m_error.clear();
+    m_problems.clear();
+    m_store.reset();
+
+    const QString dir = QDir::cleanPath(m_options.dataDir);
+    const QFileInfo info(dir);
+    if (info.exists() && !info.isDir())
+        return fail(Error::BadDataDir, QStringLiteral("data dir %1 is not a directory").arg(dir));
+    if (!QDir().mkpath(dir))
+        return fail(Error::BadDataDir, QStringLiteral("cannot create data dir %1").arg(dir));
+    if (::access(QFile::encodeName(dir).constData(), R_OK | W_OK | X_OK) != 0)
+        return fail(Error::BadDataDir, QStringLiteral("data dir %1 is not readable and writable: %2")
+                                           .arg(dir, QString::fromLocal8Bit(strerror(errno))));
+    m_options.dataDir = dir;
+
+    auto store = std::make_unique<Store>();
+    QString error;
+    if (!store->open(dir, &error))
+        return fail(Error::BadDataDir, error);
+    m_store = std::move(store);
+    if (!loadAdminToken())
+        return false;
+
+    if (!m_secretStore)
+        m_secretStore = std::make_unique<KeychainSecretStore>();
+    m_resolver = std::make_unique<SecretResolver>(m_secretStore.get());
+
+    if (!m_options.configFile.isEmpty()) {
+        ConfigDocument doc = ConfigLoader::loadFile(m_options.configFile);
+        if (doc.problems.isEmpty())
+            doc.problems = ConfigValidator::validate(doc.root, contextFrom(*m_store));
+        if (doc.problems.isEmpty()) {
+            const ConfigApplier::Result applied = ConfigApplier(*m_store, *m_resolver).apply(doc.root);
+            doc.problems = applied.problems;
+            for (const QString &warning : applied.warnings)
+                m_problems.append(QStringLiteral("warning: %1: %2").arg(m_options.configFile, warning));
+        }
+        if (!doc.problems.isEmpty()) {
+            for (const ConfigProblem &p : std::as_const(doc.problems))
+                m_problems.append(QStringLiteral("%1: %2").arg(m_options.configFile, p.toString()));
+            return fail(Error::BadConfig,
+                        QStringLiteral("%1 has %2 problem(s)").arg(m_options.configFile).arg(doc.problems.size()));
+        }
+    }
+
+    m_adminApi = std::make_unique<AdminApi>(*m_store, *m_resolver, m_adminToken);
+    m_adminApi->setChangeCallback([this] { Q_EMIT configChanged(); });
+    setState(State::Stopped);
+    Q_EMIT configChanged();
+    return true;
+}
+
+bool Gateway::loadAdminToken()
+{
+    m_adminToken = qEnvironmentVariable("GATEHOUSE_ADMIN_TOKEN");
+    if (!m_adminToken.isEmpty())
+        return true;
+    const QString path = QDir(m_options.dataDir).filePath(QLatin1String(kTokenFile));
+    QFile file(path);
+    if (file.exists()) {
+        if (!file.open(QIODevice::ReadOnly))
+            return fail(Error::BadDataDir, QStringLiteral("cannot read %1: %2").arg(path, file.errorString()));
+        m_adminToken = QString::fromUtf8(file.readAll()).trimmed();
+        if (!m_adminToken.isEmpty())
+            return true;
+    }
+    // Created 0600 from the start, never widened then narrowed.
+    const QByteArray encoded = QFile::encodeName(path);
+    const int fd = ::open(encoded.constData(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+    if (fd < 0)
+        return fail(Error::BadDataDir, QStringLiteral("cannot create %1: %2")
+                                           .arg(path, QString::fromLocal8Bit(strerror(errno))));
+    ::fchmod(fd, 0600);
+    m_adminToken = ApiKey::generate().replace(0, 3, QStringLiteral("gha-"));
+    const QByteArray bytes = m_adminToken.toUtf8() + '\n';
+    const bool written = ::write(fd, bytes.constData(), size_t(bytes.size())) == bytes.size();
+    ::close(fd);
+    if (!written)
+        return fail(Error::BadDataDir, QStringLiteral("cannot write %1").arg(path));
+    return true;
+}
+
+bool Gateway::start()
+{
+    if (m_state == State::Running)
+        return true;
+    if (m_state != State::Stopped)
+        return fail(Error::Other, m_state == State::Closed ? QStringLiteral("the gateway is not open")
+                                                           : QStringLiteral("the gateway is stopping"));
+    m_errorKind = Error::None;
+    m_error.clear();
+
+    HttpServer::Options gatewayOptions;
+    gatewayOptions.workers = m_options.workers;
+    auto gatewayServer = std::make_unique<HttpServer>(gatewayHandler, gatewayOptions);
+    if (!gatewayServer->listen(m_options.listenAddress, m_options.listenPort)) {
+        return fail(gatewayServer->listenError() == HttpServer::ListenError::AddressInUse ? Error::PortInUse
+                                                                                          : Error::Other,
+                    QStringLiteral("gateway listener: %1").arg(gatewayServer->errorString()));
+    }
+    HttpServer::Options adminOptions; // workers = 0: the admin API shares the store's thread
+    AdminApi *api = m_adminApi.get();
+    auto adminServer = std::make_unique<HttpServer>(
+        [api](const HttpRequest &request) { return api->handle(request); }, adminOptions);
+    if (!adminServer->listen(m_options.adminAddress, m_options.adminPort)) {
+        return fail(adminServer->listenError() == HttpServer::ListenError::AddressInUse ? Error::PortInUse
+                                                                                        : Error::Other,
+                    QStringLiteral("admin listener: %1").arg(adminServer->errorString()));
+    }
+    m_gatewayServer = std::move(gatewayServer);
+    m_adminServer = std::move(adminServer);
+    m_startedAt = QDateTime::currentDateTimeUtc();
+    setState(State::Running);
+    return true;
+}
+
+void Gateway::stop(int graceMs)
+{
+    if (m_state != State::Running)
+        return;
+    setState(State::Stopping);
+    m_pendingDrains = 0;
+    for (HttpServer *server : {m_gatewayServer.get(), m_adminServer.get()}) {
+        ++m_pendingDrains;
+        connect(server, &HttpServer::drained, this, [this] {
+            if (--m_pendingDrains == 0)
+                finishStop();
+        }, Qt::QueuedConnection);
+        server->shutdown(graceMs);
+    }
+}
+
+void Gateway::finishStop()
+{
+    m_servedBefore += m_gatewayServer ? m_gatewayServer->requestsServed() : 0;
+    m_gatewayServer.reset();
+    m_adminServer.reset();
+    m_startedAt = {};
+    setState(State::Stopped);
+    Q_EMIT stopped();
+}
+
+void Gateway::setState(State state)
+{
+    if (m_state == state)
+        return;
+    m_state = state;
+    Q_EMIT stateChanged(state);
+}
+
+QString Gateway::gatewayUrl() const
+{
+    if (!m_gatewayServer)
+        return QStringLiteral("http://") + GatewayOptions::formatHostPort(m_options.listenAddress, m_options.listenPort);
+    return QStringLiteral("http://")
+           + GatewayOptions::formatHostPort(m_gatewayServer->serverAddress(), m_gatewayServer->serverPort());
+}
+
+QString Gateway::adminUrl() const
+{
+    if (!m_adminServer)
+        return QStringLiteral("http://") + GatewayOptions::formatHostPort(m_options.adminAddress, m_options.adminPort);
+    return QStringLiteral("http://")
+           + GatewayOptions::formatHostPort(m_adminServer->serverAddress(), m_adminServer->serverPort());
+}
+
+quint64 Gateway::requestsServed() const
+{
+    return m_servedBefore + (m_gatewayServer ? m_gatewayServer->requestsServed() : 0);
+}
+
+int Gateway::openConnections() const
+{
+    return m_gatewayServer ? m_gatewayServer->openConnections() : 0;
+}
+
+QList<QJsonObject> Gateway::entities(EntityKind kind) const
+{
+    if (!m_store)
+        return {};
+    return ConfigExporter(*m_store).list(kind);
+}
+
+QJsonObject Gateway::settings() const
+{
+    if (!m_store)
+        return {};
+    QJsonObject settings = m_store->settings().load();
+    ConfigValidator::validateSettings(settings);
+    return settings;
+}
+
+} // namespace gh

@@ -1,8 +1,94 @@
 #pragma once
+
+#include "GatewayOptions.h"
+#include "config/EntityKind.h"
+
+#include <QDateTime>
+#include <QJsonObject>
 #include <QObject>
+
+#include <memory>
+
 namespace gh {
+
+class AdminApi;
+class HttpServer;
+class SecretResolver;
+class SecretStore;
+class Store;
+
+// The one door into the gateway core for both programs: the daemon drives it from
+// main(), the desktop app through signals and slots. Lives on the main thread; the
+// HTTP workers it starts have their own threads.
 class Gateway : public QObject
 {
     Q_OBJECT
+
+public:
+    enum class State { Closed, Stopped, Running, Stopping };
+    Q_ENUM(State)
+    // Maps onto the daemon's exit codes: BadConfig 1, BadDataDir 2, PortInUse 3.
+    enum class Error { None, BadConfig, BadDataDir, PortInUse, Other };
+    Q_ENUM(Error)
+
+    explicit Gateway(QObject *parent = nullptr);
+    ~Gateway() override;
+
+    // Opens the data dir and store and applies options.configFile. No sockets yet.
+    bool open(const GatewayOptions &options);
+    // Starts both listeners; port 0 picks a free one.
+    bool start();
+    // Graceful: stop accepting, let in-flight requests finish (up to graceMs), then emit
+    // stopped(). The store stays open so start() can follow.
+    void stop(int graceMs = 10000);
+
+    State state() const { return m_state; }
+    Error lastErrorKind() const { return m_errorKind; }
+    QString lastError() const { return m_error; }
+    QStringList lastProblems() const { return m_problems; }
+    const GatewayOptions &options() const { return m_options; }
+
+    QString gatewayUrl() const; // http://127.0.0.1:4141 with the actual port
+    QString adminUrl() const;
+    QDateTime startedAt() const { return m_startedAt; }
+    quint64 requestsServed() const;
+    int openConnections() const;
+    QString adminToken() const { return m_adminToken; }
+
+    // Read access to what the store holds, for the desktop pages (main thread only).
+    QList<QJsonObject> entities(EntityKind kind) const;
+    QJsonObject settings() const;
+    // The secret store the desktop app and the config use (may report "no keychain").
+    SecretStore *secretStore() const { return m_secretStore.get(); }
+
+Q_SIGNALS:
+    void stateChanged(gh::Gateway::State state);
+    // Something in the store changed (admin API, config apply): views should reload.
+    void configChanged();
+    void stopped();
+
+private:
+    bool fail(Error kind, const QString &message);
+    bool loadAdminToken();
+    void setState(State state);
+    void finishStop();
+
+    GatewayOptions m_options;
+    State m_state = State::Closed;
+    Error m_errorKind = Error::None;
+    QString m_error;
+    QStringList m_problems;
+    QString m_adminToken;
+    QDateTime m_startedAt;
+    quint64 m_servedBefore = 0; // requests of earlier runs, so the counter survives stop/start
+    int m_pendingDrains = 0;
+
+    std::unique_ptr<Store> m_store;
+    std::unique_ptr<SecretStore> m_secretStore;
+    std::unique_ptr<SecretResolver> m_resolver;
+    std::unique_ptr<AdminApi> m_adminApi;
+    std::unique_ptr<HttpServer> m_gatewayServer;
+    std::unique_ptr<HttpServer> m_adminServer;
 };
+
 } // namespace gh

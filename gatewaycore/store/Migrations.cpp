@@ -33,7 +33,7 @@ CREATE TABLE settings   (key TEXT PRIMARY KEY, value TEXT NOT NULL CHECK (json_v
 CREATE TABLE consumer_keys (
   id          INTEGER PRIMARY KEY,
   consumer    TEXT NOT NULL REFERENCES consumers(name) ON DELETE CASCADE ON UPDATE CASCADE,
-  hash        TEXT NOT NULL UNIQUE,
+  hash        TEXT UNIQUE,           -- NULL while a referenced key cannot be resolved
   prefix      TEXT NOT NULL,
   reference   TEXT,
   created_at  INTEGER NOT NULL,

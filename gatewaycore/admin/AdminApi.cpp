@@ -1,0 +1,323 @@
+#include "AdminApi.h"
+
+#include "config/ConfigApplier.h"
+#include "config/ConfigExporter.h"
+#include "config/ConfigLoader.h"
+#include "config/ConfigValidator.h"
+#include "config/YamlWriter.h"
+#include "policy/ApiKey.h"
+#include "store/Store.h"
+
+#include <QCryptographicHash>
+#include <QJsonArray>
+#include <QJsonDocument>
+
+namespace gh {
+
+namespace {
+
+QJsonArray problemsJson(const ConfigProblems &problems)
+{
+    QJsonArray result;
+    for (const ConfigProblem &p : problems)
+        result.append(QJsonObject{{"path", p.path}, {"message", p.message}});
+    return result;
+}
+
+// 400 (or `status`) naming every field that is wrong, in the OpenAI error shape plus the
+// list of problems so a client can show each next to its field.
+HttpResponse problemsResponse(const ConfigProblems &problems, int status = 400,
+                              const QByteArray &code = "invalid_config")
+{
+    QStringList lines;
+    for (const ConfigProblem &p : problems)
+        lines.append(p.toString());
+    QJsonObject error{{"message", lines.join(QStringLiteral("; "))},
+                      {"type", "invalid_request_error"},
+                      {"code", QString::fromLatin1(code)},
+                      {"problems", problemsJson(problems)}};
+    return HttpResponse::json(status, QJsonObject{{"error", error}});
+}
+
+bool wantsYaml(const HttpRequest &request)
+{
+    const QString format = request.queryItems().queryItemValue(QStringLiteral("format"));
+    if (!format.isEmpty())
+        return format == QLatin1String("yaml");
+    const QByteArray accept = request.headers.value("accept");
+    return accept.contains("yaml") && !accept.contains("json");
+}
+
+// Parses a request body as a config document or entity: JSON, or YAML when the
+// Content-Type says so.
+ConfigDocument parseBody(const HttpRequest &request)
+{
+    const QByteArray type = request.headers.value("content-type").toLower();
+    const ConfigFormat format = type.contains("yaml") ? ConfigFormat::Yaml : ConfigFormat::Json;
+    if (request.body.trimmed().isEmpty())
+        return {{}, {{QString(), QStringLiteral("request body is empty; expected a JSON object")}}};
+    return ConfigLoader::parse(request.body, format);
+}
+
+ConfigContext contextFrom(Store &store)
+{
+    ConfigContext context;
+    for (EntityKind kind : allEntityKinds()) {
+        const QStringList names = store.entities(kind).names();
+        context.existingNames.insert(kind, QSet<QString>(names.begin(), names.end()));
+    }
+    return context;
+}
+
+} // namespace
+
+AdminApi::AdminApi(Store &store, const SecretResolver &resolver, QString token)
+    : m_store(store)
+    , m_resolver(resolver)
+    , m_token(std::move(token))
+{}
+
+bool AdminApi::authorized(const HttpRequest &request) const
+{
+    const QByteArray header = request.headers.value("authorization");
+    if (!header.startsWith("Bearer "))
+        return false;
+    // Compare digests so the comparison takes the same time whatever the input.
+    return ApiKey::digestsEqual(ApiKey::hash(QString::fromUtf8(header.mid(7).trimmed())),
+                                ApiKey::hash(m_token));
+}
+
+HttpResponse AdminApi::handle(const HttpRequest &request)
+{
+    const QString path = QString::fromUtf8(request.path);
+    if (path == QLatin1String("/health")) {
+        if (request.method != "GET" && request.method != "HEAD")
+            return HttpResponse::error(405, QStringLiteral("use GET /health"));
+        return health();
+    }
+    if (!authorized(request)) {
+        HttpResponse r = HttpResponse::error(
+            401, QStringLiteral("missing or wrong admin token: send Authorization: Bearer <token> "
+                                "(the token is in DATA_DIR/admin.token or $GATEHOUSE_ADMIN_TOKEN)"),
+            "unauthorized", "authentication_error");
+        r.headers.set("WWW-Authenticate", "Bearer realm=\"gatehouse-admin\"");
+        return r;
+    }
+    if (path == QLatin1String("/config")) {
+        if (request.method == "GET")
+            return getConfig(request);
+        if (request.method == "PUT")
+            return putConfig(request);
+        HttpResponse r = HttpResponse::error(405, QStringLiteral("use GET or PUT /config"));
+        r.headers.set("Allow", "GET, PUT");
+        return r;
+    }
+    const QStringList segments = path.mid(1).split(QLatin1Char('/'));
+    if (const auto kind = kindFromCollectionPath(segments.first())) {
+        // Model and price names may contain "/" (openrouter's "anthropic/claude-3.5-sonnet"),
+        // so the key is everything after the collection.
+        QString key = segments.mid(1).join(QLatin1Char('/'));
+        key.replace(QStringLiteral("%2F"), QStringLiteral("/"), Qt::CaseInsensitive);
+        key.replace(QStringLiteral("%25"), QStringLiteral("%"));
+        if (*kind == EntityKind::Consumer && segments.size() == 3 && segments.at(2) == QLatin1String("keys")) {
+            if (request.method != "POST") {
+                HttpResponse r = HttpResponse::error(405, QStringLiteral("use POST to create a key"));
+                r.headers.set("Allow", "POST");
+                return r;
+            }
+            return createConsumerKey(segments.at(1));
+        }
+        return collection(request, *kind, key);
+    }
+    return HttpResponse::error(404, QStringLiteral("no admin endpoint %1 %2")
+                                        .arg(QString::fromLatin1(request.method), path),
+                               "not_found");
+}
+
+HttpResponse AdminApi::health() const
+{
+    return HttpResponse::json(200, QJsonObject{{"status", "ok"},
+                                               {"version", QStringLiteral(GATEHOUSE_VERSION)}});
+}
+
+HttpResponse AdminApi::getConfig(const HttpRequest &request)
+{
+    const QJsonObject root = ConfigExporter(m_store).exportAll();
+    if (wantsYaml(request))
+        return HttpResponse::text(200, YamlWriter::write(root), "application/yaml; charset=utf-8");
+    return HttpResponse::json(200, root);
+}
+
+HttpResponse AdminApi::putConfig(const HttpRequest &request)
+{
+    ConfigDocument doc = parseBody(request);
+    if (!doc.problems.isEmpty())
+        return problemsResponse(doc.problems);
+    const ConfigProblems problems = ConfigValidator::validate(doc.root, contextFrom(m_store));
+    if (!problems.isEmpty())
+        return problemsResponse(problems);
+    if (request.queryItems().queryItemValue(QStringLiteral("dry_run")) == QLatin1String("true"))
+        return HttpResponse::json(200, QJsonObject{{"valid", true}, {"applied", false}});
+    const ConfigApplier::Result result = ConfigApplier(m_store, m_resolver).apply(doc.root);
+    if (!result.ok)
+        return problemsResponse(result.problems, 500, "store_error");
+    changed();
+    return HttpResponse::json(200, QJsonObject{{"applied", true},
+                                               {"sections", QJsonArray::fromStringList(result.sections)},
+                                               {"warnings", QJsonArray::fromStringList(result.warnings)}});
+}
+
+HttpResponse AdminApi::collection(const HttpRequest &request, EntityKind kind, const QString &key)
+{
+    const QByteArray &m = request.method;
+    if (key.isEmpty()) {
+        if (m == "GET" || m == "HEAD")
+            return listEntities(kind);
+        HttpResponse r = HttpResponse::error(
+            405, QStringLiteral("use GET /%1, or PUT /%1/{name} to create or replace one")
+                     .arg(collectionPath(kind)));
+        r.headers.set("Allow", "GET");
+        return r;
+    }
+    if (m == "GET" || m == "HEAD")
+        return getEntity(kind, key);
+    if (m == "PUT")
+        return putEntity(request, kind, key);
+    if (m == "DELETE")
+        return deleteEntity(kind, key);
+    HttpResponse r = HttpResponse::error(405, QStringLiteral("use GET, PUT or DELETE"));
+    r.headers.set("Allow", "GET, PUT, DELETE");
+    return r;
+}
+
+HttpResponse AdminApi::listEntities(EntityKind kind)
+{
+    QJsonArray data;
+    const QList<QJsonObject> entities = ConfigExporter(m_store).list(kind);
+    for (const QJsonObject &entity : entities)
+        data.append(entity);
+    return HttpResponse::json(200, QJsonObject{{"data", data}});
+}
+
+HttpResponse AdminApi::getEntity(EntityKind kind, const QString &key)
+{
+    const std::optional<QJsonObject> stored = m_store.entities(kind).get(key);
+    if (!stored)
+        return HttpResponse::error(404, QStringLiteral("no %1 named \"%2\"").arg(displayName(kind), key),
+                                   "not_found");
+    return HttpResponse::json(200, ConfigExporter(m_store).exportEntity(kind, *stored));
+}
+
+HttpResponse AdminApi::putEntity(const HttpRequest &request, EntityKind kind, const QString &key)
+{
+    ConfigDocument doc = parseBody(request);
+    if (!doc.problems.isEmpty())
+        return problemsResponse(doc.problems);
+    QJsonObject entity = doc.root;
+    // The path names the entity; the body may repeat the name but must not contradict it.
+    if (kind == EntityKind::Price) {
+        const qsizetype slash = key.indexOf(QLatin1Char('/'));
+        if (slash <= 0 || slash == key.size() - 1)
+            return problemsResponse({{QString(), QStringLiteral("price path must be /prices/{provider}/{model}")}});
+        for (const auto &[field, value] : {std::pair{QStringLiteral("provider"), key.left(slash)},
+                                           std::pair{QStringLiteral("model"), key.mid(slash + 1)}}) {
+            if (entity.contains(field) && entity.value(field).toString() != value)
+                return problemsResponse({{field, QStringLiteral("\"%1\" does not match \"%2\" in the path")
+                                                     .arg(entity.value(field).toString(), value)}});
+            entity.insert(field, value);
+        }
+    } else {
+        if (entity.contains(QStringLiteral("name")) && entity.value(QStringLiteral("name")).toString() != key)
+            return problemsResponse({{QStringLiteral("name"),
+                                      QStringLiteral("\"%1\" does not match \"%2\" in the path")
+                                          .arg(entity.value(QStringLiteral("name")).toString(), key)}});
+        entity.insert(QStringLiteral("name"), key);
+    }
+    const bool keysGiven = entity.contains(QStringLiteral("keys"));
+    ConfigProblems problems = ConfigValidator::validateEntity(kind, entity, QString(), contextFrom(m_store));
+    if (!problems.isEmpty())
+        return problemsResponse(problems);
+
+    EntityRepository &repo = m_store.entities(kind);
+    const bool existed = repo.contains(key);
+    Transaction tx(m_store.database());
+    QJsonObject stored = entity;
+    if (kind == EntityKind::Consumer)
+        stored.remove(QStringLiteral("keys"));
+    if (!repo.put(key, stored))
+        return HttpResponse::error(500, QStringLiteral("cannot store: %1").arg(repo.lastError()));
+    QStringList warnings;
+    // A consumer PUT without "keys" keeps its keys: they are managed by POST .../keys.
+    if (kind == EntityKind::Consumer && keysGiven) {
+        QString error;
+        if (!ConfigApplier(m_store, m_resolver)
+                 .writeConsumerKeys(key, entity.value(QStringLiteral("keys")).toArray(),
+                                    QStringLiteral("keys"), &warnings, &error))
+            return problemsResponse({{QStringLiteral("keys"), error}});
+    }
+    if (!tx.commit())
+        return HttpResponse::error(500, QStringLiteral("cannot commit: %1").arg(m_store.database().lastError()));
+    changed();
+    HttpResponse r = HttpResponse::json(existed ? 200 : 201,
+                                        ConfigExporter(m_store).exportEntity(kind, stored));
+    if (!warnings.isEmpty())
+        r.headers.set("Warning", ("199 gatehouse \"" + warnings.join(QStringLiteral("; ")) + "\"").toUtf8());
+    return r;
+}
+
+HttpResponse AdminApi::deleteEntity(EntityKind kind, const QString &key)
+{
+    EntityRepository &repo = m_store.entities(kind);
+    if (!repo.contains(key))
+        return HttpResponse::error(404, QStringLiteral("no %1 named \"%2\"").arg(displayName(kind), key),
+                                   "not_found");
+    // Refuse to leave a dangling reference: validate what the store would hold without it.
+    QJsonObject after = ConfigExporter(m_store).exportAll();
+    QJsonArray remaining;
+    const QJsonArray items = after.value(sectionName(kind)).toArray();
+    for (const QJsonValue &item : items) {
+        if (ConfigValidator::entityKey(kind, item.toObject()) != key)
+            remaining.append(item);
+    }
+    after.insert(sectionName(kind), remaining);
+    const ConfigProblems problems = ConfigValidator::validate(after);
+    if (!problems.isEmpty()) {
+        ConfigProblems refs;
+        for (const ConfigProblem &p : problems) {
+            if (p.message.contains(QLatin1Char('"') + key + QLatin1Char('"')))
+                refs.append(p);
+        }
+        return problemsResponse(refs.isEmpty() ? problems : refs, 409, "in_use");
+    }
+    if (!repo.remove(key))
+        return HttpResponse::error(500, QStringLiteral("cannot delete: %1").arg(repo.lastError()));
+    changed();
+    return HttpResponse{204, {}, {}};
+}
+
+HttpResponse AdminApi::createConsumerKey(const QString &consumer)
+{
+    if (!m_store.entities(EntityKind::Consumer).contains(consumer))
+        return HttpResponse::error(404, QStringLiteral("no consumer named \"%1\"").arg(consumer), "not_found");
+    const QString raw = ApiKey::generate();
+    ConsumerKey key;
+    key.consumer = consumer;
+    key.hash = ApiKey::hash(raw);
+    key.prefix = ApiKey::displayPrefix(raw);
+    if (!m_store.consumerKeys().add(key))
+        return HttpResponse::error(500, QStringLiteral("cannot store the key: %1").arg(m_store.consumerKeys().lastError()));
+    changed();
+    HttpResponse r = HttpResponse::json(
+        201, QJsonObject{{"consumer", consumer}, {"key", raw}, {"id", key.id}, {"prefix", key.prefix},
+                         {"note", "This key is shown once. Gatehouse stores only its SHA-256."}});
+    r.headers.set("Cache-Control", "no-store");
+    return r;
+}
+
+void AdminApi::changed()
+{
+    if (m_onChange)
+        m_onChange();
+}
+
+} // namespace gh

@@ -1,0 +1,44 @@
+#pragma once
+
+#include "config/EntityKind.h"
+#include "http/HttpRequest.h"
+#include "http/HttpResponse.h"
+
+#include <functional>
+
+namespace gh {
+
+class SecretResolver;
+class Store;
+
+// The admin REST API of SPEC §5 as a request handler. Runs on the thread that owns the
+// store (the admin listener serves on the main thread), never on a gateway worker.
+class AdminApi
+{
+public:
+    AdminApi(Store &store, const SecretResolver &resolver, QString token);
+
+    HttpResponse handle(const HttpRequest &request);
+    // Called after every successful change to the store.
+    void setChangeCallback(std::function<void()> callback) { m_onChange = std::move(callback); }
+
+private:
+    bool authorized(const HttpRequest &request) const;
+    HttpResponse health() const;
+    HttpResponse getConfig(const HttpRequest &request);
+    HttpResponse putConfig(const HttpRequest &request);
+    HttpResponse collection(const HttpRequest &request, EntityKind kind, const QString &key);
+    HttpResponse listEntities(EntityKind kind);
+    HttpResponse getEntity(EntityKind kind, const QString &key);
+    HttpResponse putEntity(const HttpRequest &request, EntityKind kind, const QString &key);
+    HttpResponse deleteEntity(EntityKind kind, const QString &key);
+    HttpResponse createConsumerKey(const QString &consumer);
+    void changed();
+
+    Store &m_store;
+    const SecretResolver &m_resolver;
+    QString m_token;
+    std::function<void()> m_onChange;
+};
+
+} // namespace gh

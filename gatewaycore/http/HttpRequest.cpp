@@ -1,0 +1,10 @@
+#include "HttpRequest.h"
+
+namespace gh {
+
+QUrlQuery HttpRequest::queryItems() const
+{
+    return QUrlQuery(QString::fromUtf8(query));
+}
+
+} // namespace gh

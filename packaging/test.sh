@@ -1,0 +1,10 @@
+#!/usr/bin/env bash
+# Builds Gatehouse and runs the whole test suite: installs what is missing (Debian
+# packages, npm test clients), configures the `dev` preset, builds, runs CTest.
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+
+packaging/install-deps.sh
+cmake --preset dev
+cmake --build --preset dev
+ctest --preset dev "$@"
