@@ -7,6 +7,7 @@
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QSet>
+#include <QStringDecoder>
 
 #include <yaml-cpp/yaml.h>
 
@@ -15,6 +16,13 @@
 namespace gh {
 
 namespace {
+
+// Unlike QString::fromStdString(), keeps a leading U+FEFF that a quoted "\ufeff" produced.
+QString fromUtf8(const std::string &text)
+{
+    QStringDecoder decoder(QStringDecoder::Utf8, QStringDecoder::Flag::ConvertInitialBom);
+    return decoder(QByteArrayView(text.data(), qsizetype(text.size())));
+}
 
 const QString rootMessage()
 {
@@ -66,7 +74,7 @@ public:
                                                           "or a mapping")});
                     continue;
                 }
-                const QString key = QString::fromStdString(it->first.Scalar());
+                const QString key = fromUtf8(it->first.Scalar());
                 const QString keyPath = path.isEmpty() ? key : path + u'.' + key;
                 if (object.contains(key)) {
                     problems.append({keyPath, QStringLiteral("duplicate key \"%1\"").arg(key)});
@@ -83,7 +91,7 @@ public:
 private:
     static QJsonValue scalar(const YAML::Node &node)
     {
-        const QString text = QString::fromStdString(node.Scalar());
+        const QString text = fromUtf8(node.Scalar());
         // "!" marks quoted and block scalars; an explicit !!str also keeps the text.
         const std::string &tag = node.Tag();
         if (tag == "!" || tag == "tag:yaml.org,2002:str")

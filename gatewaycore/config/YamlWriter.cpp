@@ -63,9 +63,12 @@ bool isPlainSafe(const QString &text, bool flow)
     if (text.contains(QLatin1String(": ")) || text.contains(QLatin1String(" #")) ||
         text.startsWith(QLatin1String("${")) || text == QLatin1String("<<"))
         return false;
+    // Readers disagree on ':', '?' and '#' inside flow collections; keep flow items simple.
     if (flow) {
         for (QChar c : text) {
-            if (QStringView(u",[]{}").contains(c))
+            const bool simple = (c >= u'a' && c <= u'z') || (c >= u'A' && c <= u'Z') ||
+                                (c >= u'0' && c <= u'9') || QStringView(u"._/-+@").contains(c);
+            if (!simple)
                 return false;
         }
     }
@@ -109,11 +112,13 @@ QString doubleQuoted(const QString &text)
 }
 
 // Multi-line text reads best as a literal block; kept to shapes every YAML reader
-// agrees on (no leading blank line or indentation, no tabs, no trailing spaces).
+// agrees on (no leading blank line or indentation, no tabs, no trailing spaces, at
+// most one final line break: kept blank lines would swallow the section separator).
 bool fitsLiteralBlock(const QString &text)
 {
     if (!text.contains(u'\n') || text.startsWith(u'\n') || text.startsWith(u' ') ||
-        !allPrintable(text, true) || text.trimmed().isEmpty())
+        text.endsWith(QLatin1String("\n\n")) || !allPrintable(text, true) ||
+        text.trimmed().isEmpty())
         return false;
     const QStringList lines = text.split(u'\n');
     for (const QString &line : lines) {
@@ -125,18 +130,11 @@ bool fitsLiteralBlock(const QString &text)
 
 QString literalBlock(const QString &text, int indent)
 {
-    qsizetype trailing = 0;
-    while (trailing < text.size() && text.at(text.size() - 1 - trailing) == u'\n')
-        ++trailing;
-    const QString chomping = trailing == 0   ? QStringLiteral("-")
-                             : trailing == 1 ? QString()
-                                             : QStringLiteral("+");
-    QString out = u'|' + chomping;
-    const QStringList lines = text.left(text.size() - trailing).split(u'\n');
+    const bool finalBreak = text.endsWith(u'\n');
+    QString out = finalBreak ? QStringLiteral("|") : QStringLiteral("|-");
+    const QStringList lines = text.left(text.size() - (finalBreak ? 1 : 0)).split(u'\n');
     for (const QString &line : lines)
         out += u'\n' + (line.isEmpty() ? QString() : spaces(indent) + line);
-    for (qsizetype i = 1; i < trailing; ++i)
-        out += u'\n';
     return out;
 }
 

@@ -49,28 +49,28 @@ void TestConfigLoader::syntaxErrors_data()
     QTest::addColumn<int>("format");
     QTest::addColumn<QString>("expected");
 
-    QTest::newRow("yaml unclosed flow")
+    QTest::newRow("yaml unclosed flow list")
         << QByteArray("providers: [a, b\nmodels: []\n") << int(ConfigFormat::Yaml)
-        << "YAML syntax error at line 3, column 1: end of sequence "
-           "flow not found";
+        << "YAML syntax error at line 2, column 7: end of sequence flow not found";
+    QTest::newRow("yaml unclosed flow map")
+        << QByteArray("settings: {ai_auth: key\n") << int(ConfigFormat::Yaml)
+        << "YAML syntax error at line 2, column 1: end of map flow not found";
     QTest::newRow("yaml bad indentation")
         << QByteArray("providers:\n  - name: a\n   type: openai\n") << int(ConfigFormat::Yaml)
-        << "YAML syntax error at line 3, column 8: illegal map value";
-    QTest::newRow("yaml unclosed quote")
-        << QByteArray("settings:\n  ai_auth: \"key\n") << int(ConfigFormat::Yaml)
-        << "YAML syntax error at line 3, column 1: end of "
-           "string not found";
+        << "YAML syntax error at line 3, column 4: end of sequence not found";
+    QTest::newRow("yaml value after value")
+        << QByteArray("settings:\n  ai_auth: key: none\n") << int(ConfigFormat::Yaml)
+        << "YAML syntax error at line 2, column 15: illegal map value";
     QTest::newRow("yaml tab indentation")
         << QByteArray("settings:\n\tai_auth: key\n") << int(ConfigFormat::Yaml)
-        << "YAML syntax error at line 2, column 1: illegal map value";
+        << "YAML syntax error at line 2, column 9: illegal map value";
+    // Qt reports the offset just after the offending character.
     QTest::newRow("json trailing comma")
         << QByteArray("{\n  \"providers\": [],\n}\n") << int(ConfigFormat::Json)
-        << "JSON syntax error at offset 21 (line 3, column 1): "
-           "illegal value";
+        << "JSON syntax error at offset 22 (line 3, column 2): object is missing after a comma";
     QTest::newRow("json missing colon")
         << QByteArray("{\"settings\" {}}") << int(ConfigFormat::Json)
-        << "JSON syntax error at offset 12 (line 1, column 13): "
-           "missing name separator";
+        << "JSON syntax error at offset 13 (line 1, column 14): missing name separator";
 }
 
 void TestConfigLoader::syntaxErrors()

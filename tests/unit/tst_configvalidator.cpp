@@ -90,8 +90,8 @@ void TestConfigValidator::badInputs_data()
         << QByteArray("providers:\n  - {name: local, type: ollama, colour: blue}\n")
         << QStringList{"providers[0].colour: unknown key"};
     QTest::newRow("unknown key in nested settings")
-        << QByteArray("settings:\n  log_body: true\n  cache: {max_mbs: 1}\n")
-        << QStringList{"settings.log_body: unknown key (did you mean \"log_bodies\"?)",
+        << QByteArray("settings:\n  log_bodys: true\n  cache: {max_mbs: 1}\n")
+        << QStringList{"settings.log_bodys: unknown key (did you mean \"log_bodies\"?)",
                        "settings.cache.max_mbs: unknown key (did you mean \"max_mb\"?)"};
 
     // --- types
@@ -127,8 +127,11 @@ void TestConfigValidator::badInputs_data()
     // --- required and names
     QTest::newRow("required keys")
         << QByteArray("providers:\n  - name: x\nprices:\n  - {provider: openai}\n")
-        << QStringList{"providers[0].type: is required", "prices[0].model: is required",
-                       "prices[0].input: is required", "prices[0].output: is required"};
+        << QStringList{"providers[0].type: is required",
+                       // the document's providers replace the store's, so "openai" is gone
+                       "prices[0].provider: unknown provider \"openai\"",
+                       "prices[0].model: is required", "prices[0].input: is required",
+                       "prices[0].output: is required"};
     QTest::newRow("empty and bad names")
         << QByteArray("services:\n"
                       "  - {name: \"\", targets: [{url: \"http://a\"}]}\n"
@@ -448,12 +451,12 @@ void TestConfigValidator::badInputs_data()
                       "    service: billing\n"
                       "    auth: jwt\n"
                       "    jwt: {secret: hunter2, public_key: \"-----BEGIN PUBLIC KEY-----\"}\n")
-        << QStringList{"consumers[0].keys[0]: must be at least 16 characters",
+        << QStringList{"consumers[0].keys[4]: must not be empty",
+                       "consumers[0].keys[0]: must be at least 16 characters",
                        "consumers[0].keys[1]: must be \"sha256:\" followed by 64 lower-case hex "
                        "digits",
                        "consumers[0].keys[2]: invalid secret reference \"${keychain:bad "
                        "name}\": keychain entry names use letters, digits and _ . - @ / :",
-                       "consumers[0].keys[4]: must not be empty",
                        "routes[0].jwt.secret: must be a ${env:NAME}, ${file:PATH} or "
                        "${keychain:NAME} reference; Gatehouse never stores a key in plain text",
                        "routes[0].jwt.public_key: must be a ${env:NAME}, ${file:PATH} or "
