@@ -84,7 +84,11 @@ bool Gateway::open(const GatewayOptions &options)
     m_errorKind = Error::None;
     m_error.clear();
     m_problems.clear();
+    // Whatever happens next, nothing may keep serving from the store being replaced.
+    m_adminApi.reset();
+    m_resolver.reset();
     m_store.reset();
+    setState(State::Closed);
 
     const QString dir = QDir::cleanPath(m_options.dataDir);
     const QFileInfo info(dir);

@@ -11,7 +11,7 @@ packages=(
   # Qt 6.4 and friends
   qt6-base-dev qt6-base-dev-tools qt6-svg-dev qt6-charts-dev qt6-tools-dev
   qt6-tools-dev-tools qt6-l10n-tools qt6-translations-l10n libqt6sql6-sqlite
-  qt6-qpa-plugins libgl-dev
+  qt6-qpa-plugins libgl-dev libqt6opengl6-dev
   # core libraries
   libsqlite3-dev libssl-dev libyaml-cpp-dev qtkeychain-qt6-dev libsecret-1-0
   # run and test
