@@ -1,5 +1,7 @@
 #include "HttpConnection.h"
 
+#include "HttpExchange.h"
+#include "HttpExchangeHandler.h"
 #include "HttpResponse.h"
 #include "HttpServerContext.h"
 
@@ -21,6 +23,10 @@ namespace {
 // Stop parsing further (pipelined) requests while this much output is still unsent,
 // so a client that never reads cannot make us buffer without bound.
 constexpr qint64 MaxPendingOutput = 1024 * 1024;
+// A streamed response body: writeBody() says "stop" above the high mark and writable()
+// follows below the low one, so a slow client holds at most this much of it in memory.
+constexpr qint64 ResponseHighWater = 256 * 1024;
+constexpr qint64 ResponseLowWater = 64 * 1024;
 // After our last response: how long to drain what the client is still sending.
 constexpr qint64 LingerMs = 2000;
 constexpr qint64 ReadChunk = 16 * 1024;
@@ -53,9 +59,11 @@ bool isFramingHeader(const QByteArray &name)
 
 } // namespace
 
-HttpConnection::HttpConnection(std::shared_ptr<HttpServerContext> context, QObject *parent)
+HttpConnection::HttpConnection(std::shared_ptr<HttpServerContext> context,
+                               HttpExchangeHandler *handler, QObject *parent)
     : QObject(parent)
     , m_context(std::move(context))
+    , m_handler(handler)
     , m_parser({m_context->options.maxBodyBytes, m_context->options.maxHeaderBytes,
                 m_context->options.maxHeaderCount})
 {}
@@ -65,6 +73,10 @@ HttpConnection::~HttpConnection()
     // Destroyed with its worker: no signals back into a half-destroyed owner.
     if (m_socket)
         m_socket->disconnect(this);
+    if (m_exchange) {
+        m_exchange->detach();
+        delete m_exchange;
+    }
 }
 
 qint64 HttpConnection::monotonicMs()
@@ -96,7 +108,8 @@ bool HttpConnection::open(qintptr descriptor)
 
 bool HttpConnection::isIdle() const
 {
-    return m_phase == Phase::Open && !m_paused && m_pending.isEmpty() && m_parser.isIdle();
+    return m_phase == Phase::Open && !m_exchange && !m_paused && m_pending.isEmpty()
+           && m_parser.isIdle();
 }
 
 void HttpConnection::closeIfIdle()
@@ -125,6 +138,16 @@ void HttpConnection::checkTimeouts(qint64 nowMs)
     case Phase::Open:
         if (m_socket->bytesToWrite() > 0 && nowMs - m_lastActivityMs > options.idleTimeoutMs) {
             finish(); // the client stopped reading
+        } else if (m_exchange) {
+            // Waiting for the handler (an upstream has its own timeouts) or for a body the
+            // handler paused: only a client that stalls its body is timed out here.
+            if (!m_requestComplete && !m_exchange->m_bodyPaused
+                && nowMs - m_lastActivityMs > options.idleTimeoutMs) {
+                if (m_exchange->m_responseStarted)
+                    exchangeAbort();
+                else
+                    exchangeRespond(HttpResponse::error(408, QStringLiteral("Request body not received in time")));
+            }
         } else if (m_parser.isIdle() && m_served > 0) {
             if (nowMs - m_lastActivityMs > options.idleTimeoutMs)
                 beginClose(); // idle keep-alive: close silently
@@ -176,6 +199,12 @@ void HttpConnection::onReadyRead()
 void HttpConnection::onBytesWritten()
 {
     m_lastActivityMs = monotonicMs();
+    if (m_exchange && m_exchange->m_waitingWritable && m_socket->bytesToWrite() < ResponseLowWater) {
+        m_exchange->m_waitingWritable = false;
+        Q_EMIT m_exchange->writable();
+        if (m_phase == Phase::Closed)
+            return;
+    }
     if (m_phase == Phase::Closing && m_socket->bytesToWrite() == 0) {
         halfClose();
     } else if (m_paused && m_socket->bytesToWrite() < MaxPendingOutput / 2) {
@@ -197,93 +226,248 @@ void HttpConnection::processInput(QByteArrayView data)
         input = owned;
     }
 
+    m_inInput = true;
     qsizetype offset = 0;
     while (m_phase == Phase::Open && !m_paused) {
+        // One request at a time: the next one is parsed once this response has ended.
+        if (m_exchange && (m_requestComplete || m_exchange->m_bodyPaused))
+            break;
         const HttpRequestParser::Result result = m_parser.feed(input.sliced(offset));
         offset += result.consumed;
         if (result.status == HttpRequestParser::Status::NeedMore)
             break;
         if (result.status == HttpRequestParser::Status::Error) {
-            sendError(m_parser.errorStatus(), m_parser.errorMessage());
+            if (m_exchange && m_exchange->m_finished)
+                break; // answered already (a route's 413): finishExchange() closes
+            if (m_exchange && m_exchange->m_responseStarted)
+                exchangeAbort();
+            else
+                sendError(m_parser.errorStatus(), m_parser.errorMessage());
             break;
         }
         if (result.status == HttpRequestParser::Status::HeadComplete) {
-            // Ask for the body unless the client has already started sending it.
-            if (m_parser.expectsContinue() && offset == input.size())
+            startExchange();
+            // Ask for the body unless the client has already started sending it or the
+            // handler has answered already.
+            if (m_exchange && !m_exchange->m_responseStarted && m_parser.expectsContinue()
+                && offset == input.size())
                 m_socket->write("HTTP/1.1 100 Continue\r\n\r\n");
             continue;
         }
-        handleRequest();
+        // MessageComplete
+        m_requestComplete = true;
+        if (m_exchange) {
+            m_exchange->deliverBodyEnd();
+        } else {
+            // Answered before its body ended; the body was discarded, and we stay in sync.
+            m_parser.reset();
+            m_requestComplete = false;
+        }
     }
+    m_inInput = false;
 
     if (m_phase != Phase::Open)
         return;
-    if (offset < input.size())
+    if (offset < input.size()) {
         m_pending = input.sliced(offset).toByteArray();
-    if (m_parser.isHeadComplete())
+        // A client pipelining while we wait must not make us buffer without bound.
+        if (m_pending.size() > MaxPendingOutput)
+            m_paused = true;
+    }
+    if (m_exchange && m_exchange->m_finished)
+        finishExchange();
+    else if (m_parser.isHeadComplete())
         m_headStartMs = -1;
     else if (!m_parser.isIdle() && m_headStartMs < 0)
         m_headStartMs = monotonicMs();
 }
 
-void HttpConnection::handleRequest()
+void HttpConnection::startExchange()
 {
     HttpRequest request = m_parser.takeRequest();
-    const bool keepAlive = m_parser.keepAlive();
-    m_parser.reset();
-    m_headStartMs = -1;
     request.peerAddress = m_peerAddress;
     request.peerPort = m_peerPort;
-
-    HttpResponse response;
-    if (!m_context->handler) {
-        response = HttpResponse::error(404, QStringLiteral("Not found"));
-    } else {
-        try {
-            response = m_context->handler(request);
-        } catch (const std::exception &e) {
-            qWarning("HTTP handler threw for %s %s: %s", request.method.constData(),
-                     request.path.constData(), e.what());
-            response = HttpResponse::error(500, QStringLiteral("Internal server error"));
-        } catch (...) {
-            qWarning("HTTP handler threw for %s %s", request.method.constData(),
-                     request.path.constData());
-            response = HttpResponse::error(500, QStringLiteral("Internal server error"));
-        }
-    }
+    m_requestKeepAlive = m_parser.keepAlive();
+    m_requestVersionMinor = request.versionMinor;
+    m_requestComplete = false;
+    m_headStartMs = -1;
+    const bool hasBody = m_parser.isChunked() || m_parser.contentLength() > 0;
+    using namespace std::chrono;
+    const qint64 nowNs = duration_cast<nanoseconds>(steady_clock::now().time_since_epoch()).count();
+    m_exchange = new HttpExchange(this, std::move(request), hasBody,
+                                  m_parser.isChunked() ? -1 : qMax<qint64>(0, m_parser.contentLength()),
+                                  nowNs);
+    m_parser.setBodySink([this](QByteArrayView bytes) {
+        if (m_exchange)
+            m_exchange->deliverBody(bytes);
+    });
     ++m_served;
     m_context->requestsServed.fetch_add(1, std::memory_order_relaxed);
-    if (m_phase != Phase::Open)
-        return; // the client went away while the handler ran
+    try {
+        m_handler->handle(m_exchange);
+    } catch (const std::exception &e) {
+        qWarning("HTTP handler threw for %s %s: %s", m_exchange->request().method.constData(),
+                 m_exchange->request().path.constData(), e.what());
+        if (!m_exchange->m_responseStarted)
+            exchangeRespond(HttpResponse::error(500, QStringLiteral("Internal server error")));
+        else
+            exchangeAbort();
+    }
+}
 
-    // Checked after the handler: a shutdown that began meanwhile closes this connection.
-    const bool close = !keepAlive || m_context->shuttingDown.load(std::memory_order_relaxed) ||
-                       response.headers.hasToken("connection", "close");
-    writeResponse(response, request.method == "HEAD", close, request.versionMinor);
-    if (close)
+// The response has ended (or the client is gone): release the exchange and go on with
+// the next request, if the connection stays open.
+void HttpConnection::finishExchange()
+{
+    HttpExchange *exchange = std::exchange(m_exchange, nullptr);
+    if (!exchange)
+        return;
+    exchange->detach();
+    exchange->deleteLater();
+    if (m_phase != Phase::Open)
+        return;
+    if (m_closeAfterResponse) {
         beginClose();
-    else if (m_socket->bytesToWrite() > MaxPendingOutput)
+        return;
+    }
+    if (m_requestComplete) {
+        m_parser.reset();
+        m_requestComplete = false;
+    } else {
+        // Answered before the body arrived: keep parsing, throwing the body away.
+        m_parser.setBodySink([](QByteArrayView) {});
+    }
+    if (m_socket->bytesToWrite() > MaxPendingOutput)
         m_paused = true;
+    if (!m_inInput)
+        resumeInput();
+}
+
+void HttpConnection::resumeInput()
+{
+    if (m_phase != Phase::Open)
+        return;
+    if (m_paused && m_socket->bytesToWrite() < MaxPendingOutput / 2 && m_pending.size() <= MaxPendingOutput)
+        m_paused = false;
+    if (m_paused)
+        return;
+    processInput({});
+    if (m_phase == Phase::Open && !m_paused && !(m_exchange && m_exchange->m_bodyPaused))
+        onReadyRead();
+}
+
+bool HttpConnection::exchangeSetBodyLimit(qint64 limit)
+{
+    if (m_parser.setBodyLimit(limit))
+        return true;
+    exchangeRespond(HttpResponse::error(m_parser.errorStatus(), m_parser.errorMessage()));
+    return false;
+}
+
+void HttpConnection::exchangePauseBody()
+{
+    m_exchange->m_bodyPaused = true;
+}
+
+void HttpConnection::exchangeResumeBody()
+{
+    m_exchange->m_bodyPaused = false;
+    if (!m_inInput) {
+        QMetaObject::invokeMethod(this, &HttpConnection::resumeInput, Qt::QueuedConnection);
+    }
+}
+
+void HttpConnection::exchangeRespond(const HttpResponse &response)
+{
+    const bool headRequest = m_exchange->request().method == "HEAD";
+    const int status = response.status;
+    // RFC 9110 §6.4.1: these never carry content (and 1xx/204 no Content-Length).
+    const bool noContent = (status >= 100 && status < 200) || status == 204 || status == 304;
+    // Answered before the request body ended (401, 413): the client usually stops sending,
+    // so the connection cannot be reused safely — close it.
+    const bool close = !m_requestKeepAlive || (!m_requestComplete && m_exchange->m_hasBody)
+                       || m_context->shuttingDown.load(std::memory_order_relaxed)
+                       || response.headers.hasToken("connection", "close");
+    m_closeAfterResponse = close;
+    QByteArray out = responseHead(status, response.headers, response.body.size(), false, close);
+    if (!noContent && !headRequest)
+        out += response.body;
+    m_socket->write(out);
+    m_lastActivityMs = monotonicMs();
+    m_exchange->m_responseStarted = true;
+    m_exchange->m_finished = true;
+    if (!m_inInput)
+        finishExchange();
+}
+
+void HttpConnection::exchangeStartResponse(int status, const HttpHeaders &headers, qint64 contentLength)
+{
+    const bool headRequest = m_exchange->request().method == "HEAD";
+    const bool noContent = (status >= 100 && status < 200) || status == 204 || status == 304;
+    m_responseHasBody = !noContent && !headRequest;
+    m_responseChunked = m_responseHasBody && contentLength < 0 && m_requestVersionMinor >= 1;
+    // An HTTP/1.0 client without a length can only learn the end from the close.
+    const bool closeDelimited = m_responseHasBody && contentLength < 0 && !m_responseChunked;
+    m_closeAfterResponse = !m_requestKeepAlive || closeDelimited
+                           || m_context->shuttingDown.load(std::memory_order_relaxed)
+                           || headers.hasToken("connection", "close");
+    m_socket->write(responseHead(status, headers, contentLength, m_responseChunked, m_closeAfterResponse));
+    m_lastActivityMs = monotonicMs();
+    m_exchange->m_responseStarted = true;
+}
+
+bool HttpConnection::exchangeWrite(QByteArrayView data)
+{
+    if (m_responseHasBody && !data.isEmpty()) {
+        if (m_responseChunked) {
+            QByteArray frame = QByteArray::number(data.size(), 16);
+            frame += "\r\n";
+            frame += data;
+            frame += "\r\n";
+            m_socket->write(frame);
+        } else {
+            m_socket->write(data.data(), data.size());
+        }
+    }
+    const bool below = m_socket->bytesToWrite() < ResponseHighWater;
+    if (!below)
+        m_exchange->m_waitingWritable = true;
+    return below;
+}
+
+void HttpConnection::exchangeEnd()
+{
+    if (m_responseChunked)
+        m_socket->write("0\r\n\r\n");
+    m_exchange->m_finished = true;
+    if (!m_inInput)
+        finishExchange();
+}
+
+void HttpConnection::exchangeAbort()
+{
+    // No terminating chunk, no more bytes: the client must see the transfer as broken.
+    if (m_exchange)
+        m_exchange->m_finished = true;
+    finish();
 }
 
 void HttpConnection::sendError(int status, const QString &message)
 {
     if (m_phase != Phase::Open)
         return;
-    writeResponse(HttpResponse::error(status, message), false, true, 1);
+    const HttpResponse response = HttpResponse::error(status, message);
+    m_socket->write(responseHead(status, response.headers, response.body.size(), false, true)
+                    + response.body);
     beginClose();
 }
 
-void HttpConnection::writeResponse(const HttpResponse &response, bool headRequest, bool close,
-                                   int versionMinor)
+// contentLength >= 0 sends Content-Length; -1 none (chunked or close-delimited).
+QByteArray HttpConnection::responseHead(int status, const HttpHeaders &headers, qint64 contentLength,
+                                        bool chunked, bool close) const
 {
-    const int status = response.status;
-    // RFC 9110 §6.4.1: these never carry content (and 1xx/204 no Content-Length).
-    const bool noContent = (status >= 100 && status < 200) || status == 204 || status == 304;
-    const bool sendBody = !noContent && !headRequest;
-
     QByteArray out;
-    out.reserve(256 + (sendBody ? response.body.size() : 0));
+    out.reserve(256);
     out += "HTTP/1.1 ";
     out += QByteArray::number(status);
     out += ' ';
@@ -292,12 +476,12 @@ void HttpConnection::writeResponse(const HttpResponse &response, bool headReques
     out += httpDate();
     out += "\r\n";
     const QByteArray &serverName = m_context->options.serverName;
-    if (!serverName.isEmpty() && !response.headers.contains("server")) {
+    if (!serverName.isEmpty() && !headers.contains("server")) {
         out += "Server: ";
         out += serverName;
         out += "\r\n";
     }
-    for (const HttpHeaders::Entry &header : response.headers.entries()) {
+    for (const HttpHeaders::Entry &header : headers.entries()) {
         if (isFramingHeader(header.first))
             continue;
         out += header.first;
@@ -305,19 +489,19 @@ void HttpConnection::writeResponse(const HttpResponse &response, bool headReques
         out += header.second;
         out += "\r\n";
     }
-    if (status >= 200 && status != 204) {
+    if (status >= 200 && status != 204 && contentLength >= 0) {
         out += "Content-Length: ";
-        out += QByteArray::number(response.body.size());
+        out += QByteArray::number(contentLength);
         out += "\r\n";
     }
+    if (chunked)
+        out += "Transfer-Encoding: chunked\r\n";
     if (close)
         out += "Connection: close\r\n";
-    else if (versionMinor == 0)
+    else if (m_requestVersionMinor == 0)
         out += "Connection: keep-alive\r\n";
     out += "\r\n";
-    if (sendBody)
-        out += response.body;
-    m_socket->write(out);
+    return out;
 }
 
 void HttpConnection::beginClose()
@@ -356,6 +540,13 @@ void HttpConnection::finish()
     m_pending.clear();
     m_socket->disconnect(this);
     m_socket->abort();
+    if (HttpExchange *exchange = std::exchange(m_exchange, nullptr)) {
+        const bool unanswered = !exchange->m_finished;
+        exchange->detach();
+        if (unanswered)
+            Q_EMIT exchange->clientClosed();
+        exchange->deleteLater();
+    }
     emit closed();
 }
 

@@ -120,7 +120,16 @@ HttpRequestParser::HttpRequestParser()
 
 HttpRequestParser::HttpRequestParser(Limits limits)
     : m_limits(limits)
+    , m_bodyLimit(limits.maxBodyBytes)
 {}
+
+bool HttpRequestParser::setBodyLimit(qint64 maxBodyBytes)
+{
+    m_bodyLimit = qMin(maxBodyBytes, m_limits.maxBodyBytes);
+    if (m_contentLength > m_bodyLimit)
+        return setError(413, QStringLiteral("Request body exceeds %1 bytes").arg(m_bodyLimit));
+    return true;
+}
 
 void HttpRequestParser::reset()
 {
@@ -133,6 +142,9 @@ void HttpRequestParser::reset()
     m_emptyLinesSkipped = 0;
     m_remaining = 0;
     m_contentLength = -1;
+    m_bodyLimit = m_limits.maxBodyBytes;
+    m_bodyBytes = 0;
+    m_bodySink = nullptr;
     m_chunked = false;
     m_expectContinue = false;
     m_keepAlive = true;
@@ -476,9 +488,8 @@ bool HttpRequestParser::finishHead()
                 return setError(400, QStringLiteral("Invalid Content-Length"));
             length = length * 10 + (c - '0');
         }
-        if (length > m_limits.maxBodyBytes)
-            return setError(
-                413, QStringLiteral("Request body exceeds %1 bytes").arg(m_limits.maxBodyBytes));
+        if (length > m_bodyLimit)
+            return setError(413, QStringLiteral("Request body exceeds %1 bytes").arg(m_bodyLimit));
         m_contentLength = length;
     }
 
@@ -500,8 +511,6 @@ bool HttpRequestParser::finishHead()
     if (m_chunked) {
         m_state = State::ChunkSize;
     } else if (m_contentLength > 0) {
-        // Reserve what is announced, but not so much that idle clients pin memory.
-        m_request.body.reserve(qsizetype(qMin<qint64>(m_contentLength, 256 * 1024)));
         m_remaining = m_contentLength;
         m_state = State::Body;
     } else {
@@ -542,9 +551,8 @@ bool HttpRequestParser::parseChunkSize(QByteArrayView line)
         m_state = State::TrailerLine;
         return true;
     }
-    if (size > m_limits.maxBodyBytes - m_request.body.size())
-        return setError(413,
-                        QStringLiteral("Request body exceeds %1 bytes").arg(m_limits.maxBodyBytes));
+    if (size > m_bodyLimit - m_bodyBytes)
+        return setError(413, QStringLiteral("Request body exceeds %1 bytes").arg(m_bodyLimit));
     m_remaining = size;
     m_state = State::ChunkData;
     return true;
@@ -552,6 +560,14 @@ bool HttpRequestParser::parseChunkSize(QByteArrayView line)
 
 void HttpRequestParser::appendBody(QByteArrayView bytes)
 {
+    m_bodyBytes += bytes.size();
+    if (m_bodySink) {
+        m_bodySink(bytes);
+        return;
+    }
+    // Reserve what is announced, but not so much that slow clients pin memory.
+    if (m_request.body.isEmpty() && m_contentLength > 0)
+        m_request.body.reserve(qsizetype(qMin<qint64>(m_contentLength, 256 * 1024)));
     m_request.body.append(bytes);
 }
 

@@ -5,6 +5,8 @@
 #include <QByteArray>
 #include <QByteArrayView>
 
+#include <functional>
+
 namespace gh {
 
 // Strict, incremental HTTP/1.x request parser: pure logic, no I/O. Feed it bytes as
@@ -41,6 +43,16 @@ public:
     explicit HttpRequestParser(Limits limits);
 
     Result feed(QByteArrayView data);
+
+    // Streaming: with a sink set, body bytes go to it as they are parsed (chunked framing
+    // removed) instead of into request().body. Set it at HeadComplete; reset() clears it.
+    using BodySink = std::function<void(QByteArrayView)>;
+    void setBodySink(BodySink sink) { m_bodySink = std::move(sink); }
+    // Lowers the body limit for the current request (a route's own limit), valid at
+    // HeadComplete. False when the announced Content-Length already exceeds it: the
+    // parser is then in the Error state with 413.
+    bool setBodyLimit(qint64 maxBodyBytes);
+    qint64 bodyBytesReceived() const { return m_bodyBytes; }
     // Ready for the next request on the same connection (also clears an error).
     void reset();
 
@@ -85,6 +97,9 @@ private:
     bool setError(int status, const QString &message);
 
     Limits m_limits;
+    qint64 m_bodyLimit = 0; // this request's; starts as m_limits.maxBodyBytes
+    qint64 m_bodyBytes = 0;
+    BodySink m_bodySink;
     State m_state = State::RequestLine;
     HttpRequest m_request;
     QByteArray m_line;      // a line split across feeds

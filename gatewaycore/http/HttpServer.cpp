@@ -1,5 +1,6 @@
 #include "HttpServer.h"
 
+#include "BufferedHandler.h"
 #include "HttpListener.h"
 #include "HttpServerContext.h"
 #include "HttpWorker.h"
@@ -21,11 +22,19 @@ QString hostPort(const QHostAddress &address, quint16 port)
 } // namespace
 
 HttpServer::HttpServer(Handler handler, Options options, QObject *parent)
+    : HttpServer(
+          [handler = std::move(handler)]() -> std::unique_ptr<HttpExchangeHandler> {
+              return std::make_unique<BufferedHandler>(handler);
+          },
+          std::move(options), parent)
+{}
+
+HttpServer::HttpServer(HttpHandlerFactory factory, Options options, QObject *parent)
     : QObject(parent)
     , m_options(options)
     , m_context(std::make_shared<HttpServerContext>())
 {
-    m_context->handler = std::move(handler);
+    m_context->handlerFactory = std::move(factory);
     m_context->options = std::move(options);
     m_listener =
         new HttpListener([this](qintptr descriptor) { dispatchDescriptor(descriptor); }, this);

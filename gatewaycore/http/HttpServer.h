@@ -1,6 +1,7 @@
 #pragma once
 
 #include "HttpRequest.h"
+#include "HttpExchangeHandler.h"
 #include "HttpResponse.h"
 
 #include <QHostAddress>
@@ -45,6 +46,8 @@ public:
     using Handler = std::function<HttpResponse(const HttpRequest &)>;
 
     HttpServer(Handler handler, Options options, QObject *parent = nullptr);
+    // Streaming: `factory` makes one handler per worker, on that worker's thread.
+    HttpServer(HttpHandlerFactory factory, Options options, QObject *parent = nullptr);
     ~HttpServer() override; // stops workers, closes everything
 
     bool listen(const QHostAddress &address, quint16 port);

@@ -10,7 +10,7 @@ namespace gh {
 // shared_ptr so a worker finishing on its thread never outlives it.
 struct HttpServerContext
 {
-    HttpServer::Handler handler;
+    HttpHandlerFactory handlerFactory; // called once per worker, on its thread
     HttpServer::Options options;
     std::atomic<quint64> requestsServed{0};
     std::atomic<int> openConnections{0};

@@ -1,6 +1,7 @@
 #include "HttpWorker.h"
 
 #include "HttpConnection.h"
+#include "HttpExchangeHandler.h"
 #include "HttpServerContext.h"
 
 #include <QTimer>
@@ -28,11 +29,14 @@ HttpWorker::~HttpWorker()
 {
     m_context->openConnections.fetch_sub(int(m_connections.size()));
     qDeleteAll(m_connections);
+    m_handler.reset(); // after the connections whose exchanges it may still watch
 }
 
 void HttpWorker::addConnection(qintptr descriptor)
 {
-    auto *connection = new HttpConnection(m_context, this);
+    if (!m_handler)
+        m_handler = m_context->handlerFactory();
+    auto *connection = new HttpConnection(m_context, m_handler.get(), this);
     if (!connection->open(descriptor)) {
         qWarning("HTTP: cannot adopt accepted socket %lld", qlonglong(descriptor));
         delete connection;

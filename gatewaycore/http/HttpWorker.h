@@ -10,6 +10,7 @@ class QTimer;
 namespace gh {
 
 class HttpConnection;
+class HttpExchangeHandler;
 struct HttpServerContext;
 
 // Owns connections on one thread (its own QThread, or the server's when workers == 0)
@@ -35,6 +36,7 @@ private:
     void sweep();
 
     std::shared_ptr<HttpServerContext> m_context;
+    std::unique_ptr<HttpExchangeHandler> m_handler; // made on this thread at first use
     QList<HttpConnection *> m_connections;
     QTimer *m_sweepTimer = nullptr;
 };

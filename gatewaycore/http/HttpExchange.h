@@ -1,0 +1,90 @@
+#pragma once
+
+#include "HttpRequest.h"
+#include "HttpResponse.h"
+
+#include <QObject>
+
+#include <functional>
+
+namespace gh {
+
+class HttpConnection;
+
+// One request/response on a client connection, streamed both ways. Created by the
+// connection when the request head is complete and owned by it; a handler keeps a
+// QPointer, since the client may go away at any time.
+class HttpExchange : public QObject
+{
+    Q_OBJECT
+
+public:
+    using BodyReceiver = std::function<void(QByteArrayView)>;
+    using BodyEnd = std::function<void()>;
+
+    HttpExchange(HttpConnection *connection, HttpRequest request, bool hasBody, qint64 contentLength,
+                 qint64 startNs);
+
+    // The head; the body is streamed (request().body stays empty).
+    const HttpRequest &request() const { return m_request; }
+    bool hasBody() const { return m_hasBody; }
+    qint64 contentLength() const { return m_contentLength; } // -1: chunked or none
+    bool isChunked() const { return m_hasBody && m_contentLength < 0; }
+    // steady clock, ns: when the head was complete — for overhead measurements.
+    qint64 startNs() const { return m_startNs; }
+
+    // A route's own body limit. False: the body is already known to be too large and a
+    // 413 has been answered.
+    bool setBodyLimit(qint64 maxBodyBytes);
+    // Body bytes go to `onData` as they arrive; `onEnd` follows the last. Bytes that came
+    // before the receiver was set are delivered at once.
+    void setBodyReceiver(BodyReceiver onData, BodyEnd onEnd);
+    bool isBodyComplete() const { return m_bodyComplete; }
+    // Backpressure: stop reading the client while the upstream cannot take more.
+    void pauseBody();
+    void resumeBody();
+    bool isBodyPaused() const { return m_bodyPaused; }
+
+    // A whole response. Allowed at any time before startResponse().
+    void respond(const HttpResponse &response);
+    // Streaming response: contentLength -1 sends chunked (HTTP/1.1 clients) or
+    // close-delimited (HTTP/1.0).
+    void startResponse(int status, const HttpHeaders &headers, qint64 contentLength = -1);
+    // False when the client is slow and output is buffered above the high-water mark:
+    // stop producing until writable().
+    bool writeBody(QByteArrayView data);
+    void endResponse();
+    // The response cannot be completed (the upstream died mid-body): the connection is
+    // closed without terminating the body, so the client sees a truncated transfer.
+    void abortResponse();
+    bool isResponseStarted() const { return m_responseStarted; }
+    bool isFinished() const { return m_finished; }
+    bool isClientGone() const { return m_connection == nullptr; }
+
+Q_SIGNALS:
+    void writable();
+    // The client disconnected before the response ended: stop all work for it.
+    void clientClosed();
+
+private:
+    friend class HttpConnection;
+    void deliverBody(QByteArrayView data);
+    void deliverBodyEnd();
+    void detach(); // the connection is gone
+
+    HttpConnection *m_connection;
+    HttpRequest m_request;
+    BodyReceiver m_onData;
+    BodyEnd m_onEnd;
+    QByteArray m_earlyBody; // arrived before a receiver was set
+    qint64 m_contentLength;
+    qint64 m_startNs;
+    bool m_hasBody;
+    bool m_bodyComplete = false;
+    bool m_bodyPaused = false;
+    bool m_responseStarted = false;
+    bool m_finished = false;
+    bool m_waitingWritable = false;
+};
+
+} // namespace gh
