@@ -68,6 +68,8 @@ private Q_SLOTS:
     void contentLengthTooLargeWithoutBody();
     void errorIsSticky();
     void headerLookup();
+    void bodySinkStreamsWithoutBuffering();
+    void routeBodyLimit();
 };
 
 void TestHttpRequestParser::parse_data()
@@ -344,6 +346,57 @@ void TestHttpRequestParser::headerLookup()
     headers.remove("CONTENT-TYPE");
     QVERIFY(!headers.contains("content-type"));
     QCOMPARE(headers.entries().front().first, QByteArray("X-Multi"));
+}
+
+void TestHttpRequestParser::bodySinkStreamsWithoutBuffering()
+{
+    HttpRequestParser parser;
+    const QByteArray input = "POST /u HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\n\r\n"
+                             "3\r\nabc\r\n4;x=y\r\ndefg\r\n0\r\n\r\n";
+    auto r = parser.feed(input);
+    QCOMPARE(r.status, HttpRequestParser::Status::HeadComplete);
+    QList<QByteArray> pieces;
+    parser.setBodySink([&](QByteArrayView piece) { pieces.append(piece.toByteArray()); });
+    qsizetype offset = r.consumed;
+    // Byte by byte: every body byte reaches the sink, none is kept in the request.
+    while (offset < input.size()) {
+        r = parser.feed(QByteArrayView(input).sliced(offset, 1));
+        offset += r.consumed;
+        if (r.status == HttpRequestParser::Status::MessageComplete)
+            break;
+    }
+    QCOMPARE(r.status, HttpRequestParser::Status::MessageComplete);
+    QCOMPARE(pieces.join(), QByteArray("abcdefg"));
+    QVERIFY(parser.request().body.isEmpty());
+    QCOMPARE(parser.bodyBytesReceived(), 7);
+    parser.reset();
+    QCOMPARE(parser.bodyBytesReceived(), 0);
+}
+
+void TestHttpRequestParser::routeBodyLimit()
+{
+    // Content-Length above the route's limit: refused at once.
+    HttpRequestParser parser;
+    auto r = parser.feed("POST /u HTTP/1.1\r\nHost: a\r\nContent-Length: 11\r\n\r\n");
+    QCOMPARE(r.status, HttpRequestParser::Status::HeadComplete);
+    QVERIFY(!parser.setBodyLimit(10));
+    QCOMPARE(parser.errorStatus(), 413);
+    QCOMPARE(parser.errorMessage(), QStringLiteral("Request body exceeds 10 bytes"));
+
+    // Chunked: refused when the chunks cross the limit.
+    parser.reset();
+    r = parser.feed("POST /u HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\n\r\n");
+    QCOMPARE(r.status, HttpRequestParser::Status::HeadComplete);
+    QVERIFY(parser.setBodyLimit(5));
+    r = parser.feed("3\r\nabc\r\n3\r\ndef\r\n0\r\n\r\n");
+    QCOMPARE(r.status, HttpRequestParser::Status::Error);
+    QCOMPARE(parser.errorStatus(), 413);
+
+    // A route may lower the server's limit, never raise it.
+    HttpRequestParser small(HttpRequestParser::Limits{8, 32 * 1024, 100});
+    r = small.feed("POST /u HTTP/1.1\r\nHost: a\r\nContent-Length: 9\r\n\r\n");
+    QCOMPARE(r.status, HttpRequestParser::Status::Error);
+    QCOMPARE(small.errorStatus(), 413);
 }
 
 QTEST_GUILESS_MAIN(TestHttpRequestParser)
