@@ -7,6 +7,12 @@
 #include "config/ConfigValidator.h"
 #include "http/HttpServer.h"
 #include "policy/ApiKey.h"
+#include "policy/ConsumerDirectory.h"
+#include "proxy/GatewayHandler.h"
+#include "routing/ConfigSnapshot.h"
+#include "routing/HealthChecker.h"
+#include "routing/SnapshotHolder.h"
+#include "routing/TargetHealthRegistry.h"
 #include "secrets/KeychainSecretStore.h"
 #include "secrets/SecretResolver.h"
 #include "store/Store.h"
@@ -26,22 +32,6 @@ namespace {
 
 const char kTokenFile[] = "admin.token";
 
-// The gateway listener's handler until routing arrives: the gateway-owned health
-// endpoint, and a JSON 404 for everything else. Runs on worker threads: no shared state.
-HttpResponse gatewayHandler(const HttpRequest &request)
-{
-    if (request.path == "/_gatehouse/health") {
-        if (request.method != "GET" && request.method != "HEAD")
-            return HttpResponse::error(405, QStringLiteral("use GET /_gatehouse/health"));
-        return HttpResponse::json(200, QJsonObject{{"status", "ok"},
-                                                   {"version", QStringLiteral(GATEHOUSE_VERSION)}});
-    }
-    return HttpResponse::error(404,
-                               QStringLiteral("no route matches %1 %2")
-                                   .arg(QString::fromLatin1(request.method), QString::fromUtf8(request.path)),
-                               "route_not_found", "not_found");
-}
-
 ConfigContext contextFrom(Store &store)
 {
     ConfigContext context;
@@ -56,13 +46,17 @@ ConfigContext contextFrom(Store &store)
 
 Gateway::Gateway(QObject *parent)
     : QObject(parent)
+    , m_snapshots(std::make_unique<SnapshotHolder>())
+    , m_healthRegistry(std::make_unique<TargetHealthRegistry>())
+    , m_healthChecker(std::make_unique<HealthChecker>())
 {}
 
 Gateway::~Gateway()
 {
-    // Servers own threads; tear them down before the store they might reach.
+    // Servers own threads; tear them down before the store and snapshots they reach.
     m_gatewayServer.reset();
     m_adminServer.reset();
+    m_healthChecker.reset();
 }
 
 bool Gateway::fail(Error kind, const QString &message)
@@ -132,7 +126,11 @@ bool Gateway::open(const GatewayOptions &options)
     }
 
     m_adminApi = std::make_unique<AdminApi>(*m_store, *m_resolver, m_adminToken);
-    m_adminApi->setChangeCallback([this] { Q_EMIT configChanged(); });
+    m_adminApi->setChangeCallback([this] {
+        publishSnapshot(); // applies to new requests at once
+        Q_EMIT configChanged();
+    });
+    publishSnapshot();
     setState(State::Stopped);
     Q_EMIT configChanged();
     return true;
@@ -180,7 +178,12 @@ bool Gateway::start()
 
     HttpServer::Options gatewayOptions;
     gatewayOptions.workers = m_options.workers;
-    auto gatewayServer = std::make_unique<HttpServer>(gatewayHandler, gatewayOptions);
+    const SnapshotHolder *snapshots = m_snapshots.get();
+    auto gatewayServer = std::make_unique<HttpServer>(
+        [snapshots]() -> std::unique_ptr<HttpExchangeHandler> {
+            return std::make_unique<GatewayHandler>(*snapshots);
+        },
+        gatewayOptions);
     if (!gatewayServer->listen(m_options.listenAddress, m_options.listenPort)) {
         return fail(gatewayServer->listenError() == HttpServer::ListenError::AddressInUse ? Error::PortInUse
                                                                                           : Error::Other,
@@ -226,6 +229,22 @@ void Gateway::finishStop()
     m_startedAt = {};
     setState(State::Stopped);
     Q_EMIT stopped();
+}
+
+void Gateway::publishSnapshot()
+{
+    ConfigExporter exporter(*m_store);
+    const QJsonObject config = exporter.exportAll();
+    QStringList warnings;
+    ConsumerDirectory consumers = ConsumerDirectory::build(
+        exporter.list(EntityKind::Consumer), *m_resolver, &warnings);
+    for (const QString &warning : std::as_const(warnings))
+        qWarning("gatehouse: %s", qPrintable(warning));
+    const std::shared_ptr<const ConfigSnapshot> previous = m_snapshots->current();
+    auto snapshot = ConfigSnapshot::build(config, *m_healthRegistry, ++m_generation, previous.get(),
+                                          std::move(consumers));
+    m_snapshots->publish(snapshot);
+    m_healthChecker->setSnapshot(snapshot);
 }
 
 void Gateway::setState(State state)

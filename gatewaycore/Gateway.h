@@ -12,7 +12,10 @@
 namespace gh {
 
 class AdminApi;
+class HealthChecker;
 class HttpServer;
+class SnapshotHolder;
+class TargetHealthRegistry;
 class SecretResolver;
 class SecretStore;
 class Store;
@@ -60,6 +63,8 @@ public:
     QJsonObject settings() const;
     // The secret store the desktop app and the config use (may report "no keychain").
     SecretStore *secretStore() const { return m_secretStore.get(); }
+    // The config the gateway workers serve from; bumps with every change.
+    quint64 configGeneration() const { return m_generation; }
 
 Q_SIGNALS:
     void stateChanged(gh::Gateway::State state);
@@ -72,6 +77,8 @@ private:
     bool loadAdminToken();
     void setState(State state);
     void finishStop();
+    // Compiles the store into a new immutable snapshot and publishes it to the workers.
+    void publishSnapshot();
 
     GatewayOptions m_options;
     State m_state = State::Closed;
@@ -83,6 +90,10 @@ private:
     quint64 m_servedBefore = 0; // requests of earlier runs, so the counter survives stop/start
     int m_pendingDrains = 0;
 
+    quint64 m_generation = 0;
+    std::unique_ptr<SnapshotHolder> m_snapshots;       // outlives the servers reading it
+    std::unique_ptr<TargetHealthRegistry> m_healthRegistry;
+    std::unique_ptr<HealthChecker> m_healthChecker;
     std::unique_ptr<Store> m_store;
     std::unique_ptr<SecretStore> m_secretStore;
     std::unique_ptr<SecretResolver> m_resolver;

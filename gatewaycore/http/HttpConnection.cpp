@@ -472,9 +472,12 @@ QByteArray HttpConnection::responseHead(int status, const HttpHeaders &headers, 
     out += QByteArray::number(status);
     out += ' ';
     out += reasonPhrase(status);
-    out += "\r\nDate: ";
-    out += httpDate();
     out += "\r\n";
+    if (!headers.contains("date")) { // a proxied response keeps its origin's Date
+        out += "Date: ";
+        out += httpDate();
+        out += "\r\n";
+    }
     const QByteArray &serverName = m_context->options.serverName;
     if (!serverName.isEmpty() && !headers.contains("server")) {
         out += "Server: ";

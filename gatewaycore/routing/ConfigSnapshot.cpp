@@ -10,10 +10,12 @@ namespace gh {
 std::shared_ptr<const ConfigSnapshot> ConfigSnapshot::build(const QJsonObject &normalizedConfig,
                                                             TargetHealthRegistry &registry,
                                                             quint64 generation,
-                                                            const ConfigSnapshot *previous)
+                                                            const ConfigSnapshot *previous,
+                                                            ConsumerDirectory consumers)
 {
     std::shared_ptr<ConfigSnapshot> snapshot(new ConfigSnapshot);
     snapshot->m_generation = generation;
+    snapshot->m_consumers = std::move(consumers);
     snapshot->m_config = normalizedConfig;
     snapshot->m_settings = normalizedConfig.value(QLatin1String("settings")).toObject();
 

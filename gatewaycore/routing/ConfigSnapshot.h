@@ -2,6 +2,7 @@
 
 #include "CompiledService.h"
 #include "RouteTable.h"
+#include "policy/ConsumerDirectory.h"
 
 #include <QHash>
 #include <QJsonObject>
@@ -27,7 +28,8 @@ public:
     static std::shared_ptr<const ConfigSnapshot> build(const QJsonObject &normalizedConfig,
                                                        TargetHealthRegistry &registry,
                                                        quint64 generation,
-                                                       const ConfigSnapshot *previous = nullptr);
+                                                       const ConfigSnapshot *previous = nullptr,
+                                                       ConsumerDirectory consumers = {});
     // No routes, no services: what a holder starts with.
     static std::shared_ptr<const ConfigSnapshot> empty();
 
@@ -41,6 +43,8 @@ public:
     const CompiledService *service(const QString &name) const;
     const QJsonObject &settings() const { return m_settings; }
     const QJsonObject &config() const { return m_config; }
+    // Who holds which consumer key (references resolved when the snapshot was built).
+    const ConsumerDirectory &consumers() const { return m_consumers; }
 
 private:
     ConfigSnapshot() = default;
@@ -51,6 +55,7 @@ private:
     QHash<QString, int> m_serviceIndex;
     QJsonObject m_settings;
     QJsonObject m_config;
+    ConsumerDirectory m_consumers;
 };
 
 } // namespace gh

@@ -1,0 +1,41 @@
+#pragma once
+
+#include "http/HttpExchangeHandler.h"
+#include "http/HttpResponse.h"
+#include "http/UpstreamPool.h"
+#include "routing/WorkerRouting.h"
+
+#include <QByteArray>
+
+namespace gh {
+
+class SnapshotHolder;
+
+// The gateway listener's per-worker request handler: gateway-owned endpoints, route
+// matching on the worker's config snapshot, route lifecycle and key auth, then a
+// ProxyCall streams the request to the chosen upstream. Lives on its worker's thread
+// with that worker's routing state and connection pool: nothing here is shared.
+class GatewayHandler : public HttpExchangeHandler
+{
+public:
+    explicit GatewayHandler(const SnapshotHolder &snapshots, quint64 seed = 0);
+    ~GatewayHandler() override;
+
+    void handle(HttpExchange *exchange) override;
+
+    UpstreamPool &pool() { return m_pool; }
+    // Time since the request's head was complete, in µs (x-gatehouse-overhead-us).
+    static qint64 elapsedUs(qint64 startNs);
+    static qint64 nowNs();
+
+private:
+    QByteArray nextRequestId();
+    void answer(HttpExchange *exchange, HttpResponse response, const QByteArray &requestId);
+
+    WorkerRouting m_routing;
+    UpstreamPool m_pool;
+    QByteArray m_idPrefix; // random per worker; a counter makes each id unique
+    quint64 m_counter = 0;
+};
+
+} // namespace gh

@@ -1,0 +1,68 @@
+#pragma once
+
+#include "http/UpstreamError.h"
+#include "routing/RouteMatch.h"
+#include "routing/TargetPick.h"
+
+#include <QObject>
+#include <QPointer>
+
+#include <memory>
+#include <vector>
+
+namespace gh {
+
+class HttpExchange;
+class HttpHeaders;
+class UpstreamConnection;
+class UpstreamPool;
+class WorkerConfig;
+struct CompiledService;
+
+// One request proxied to a service: picks a target, streams the request body to it and
+// its response back with backpressure both ways, retries idempotent requests that never
+// reached an upstream, and answers 502/504 in JSON when it cannot — or, once the
+// response has begun, aborts it so the client sees the truncation. Deletes itself.
+class ProxyCall : public QObject
+{
+    Q_OBJECT
+
+public:
+    ProxyCall(HttpExchange *exchange, std::shared_ptr<WorkerConfig> config, RouteMatch match,
+              QString consumer, QByteArray credentialHeader, QByteArray requestId, UpstreamPool &pool);
+    ~ProxyCall() override;
+
+    void start();
+
+private:
+    void sendToNextTarget();
+    void onResponseHead(int status, const HttpHeaders &headers);
+    void onResponseBody(QByteArrayView piece);
+    void onResponseComplete();
+    void onFailed(UpstreamError error, const QString &message);
+    void onClientClosed();
+    bool canRetry(UpstreamError error) const;
+    void releaseAttempt(bool success);
+    void failRequest(int status, const QString &message, const QByteArray &code);
+    void finish();
+
+    QPointer<HttpExchange> m_exchange;
+    std::shared_ptr<WorkerConfig> m_config; // keeps the route and service alive
+    RouteMatch m_match;
+    const CompiledService *m_service = nullptr;
+    QString m_consumer;
+    QByteArray m_credentialHeader;
+    QByteArray m_requestId;
+    UpstreamPool &m_pool;
+    UpstreamConnection *m_connection = nullptr;
+    TargetPick m_pick;
+    std::vector<int> m_tried;
+    int m_attempts = 0;
+    bool m_idempotent = false;
+    bool m_bodyStarted = false;
+    bool m_finished = false;
+    qint64 m_sentNs = 0;     // when the request went to the upstream
+    qint64 m_beforeSendUs = 0; // gateway time before that
+};
+
+} // namespace gh
