@@ -288,6 +288,38 @@ QList<QJsonObject> Gateway::entities(EntityKind kind) const
     return ConfigExporter(*m_store).list(kind);
 }
 
+ConfigService::Result Gateway::putEntity(EntityKind kind, const QString &key, const QJsonObject &entity)
+{
+    if (!m_store || !m_resolver) {
+        ConfigService::Result closed;
+        closed.status = ConfigService::Status::StoreError;
+        closed.problems.append({QString(), QStringLiteral("the gateway's data dir is not open")});
+        return closed;
+    }
+    ConfigService::Result result = ConfigService(*m_store, *m_resolver).putEntity(kind, key, entity);
+    if (result.ok()) {
+        publishSnapshot();
+        Q_EMIT configChanged();
+    }
+    return result;
+}
+
+ConfigService::Result Gateway::deleteEntity(EntityKind kind, const QString &key)
+{
+    if (!m_store || !m_resolver) {
+        ConfigService::Result closed;
+        closed.status = ConfigService::Status::StoreError;
+        closed.problems.append({QString(), QStringLiteral("the gateway's data dir is not open")});
+        return closed;
+    }
+    ConfigService::Result result = ConfigService(*m_store, *m_resolver).deleteEntity(kind, key);
+    if (result.ok()) {
+        publishSnapshot();
+        Q_EMIT configChanged();
+    }
+    return result;
+}
+
 QJsonObject Gateway::settings() const
 {
     if (!m_store)

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "GatewayOptions.h"
+#include "config/ConfigService.h"
 #include "config/EntityKind.h"
 
 #include <QDateTime>
@@ -60,6 +61,10 @@ public:
 
     // Read access to what the store holds, for the desktop pages (main thread only).
     QList<QJsonObject> entities(EntityKind kind) const;
+    // Changes from the desktop editors: validated like the admin API's, applied to new
+    // requests at once. A closed gateway answers StoreError.
+    ConfigService::Result putEntity(EntityKind kind, const QString &key, const QJsonObject &entity);
+    ConfigService::Result deleteEntity(EntityKind kind, const QString &key);
     QJsonObject settings() const;
     // The secret store the desktop app and the config use (may report "no keychain").
     SecretStore *secretStore() const { return m_secretStore.get(); }

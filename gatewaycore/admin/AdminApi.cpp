@@ -1,9 +1,7 @@
 #include "AdminApi.h"
 
-#include "config/ConfigApplier.h"
 #include "config/ConfigExporter.h"
 #include "config/ConfigLoader.h"
-#include "config/ConfigValidator.h"
 #include "config/YamlWriter.h"
 #include "policy/ApiKey.h"
 #include "store/Store.h"
@@ -59,21 +57,11 @@ ConfigDocument parseBody(const HttpRequest &request)
     return ConfigLoader::parse(request.body, format);
 }
 
-ConfigContext contextFrom(Store &store)
-{
-    ConfigContext context;
-    for (EntityKind kind : allEntityKinds()) {
-        const QStringList names = store.entities(kind).names();
-        context.existingNames.insert(kind, QSet<QString>(names.begin(), names.end()));
-    }
-    return context;
-}
-
 } // namespace
 
 AdminApi::AdminApi(Store &store, const SecretResolver &resolver, QString token)
     : m_store(store)
-    , m_resolver(resolver)
+    , m_service(store, resolver)
     , m_token(std::move(token))
 {}
 
@@ -150,17 +138,15 @@ HttpResponse AdminApi::getConfig(const HttpRequest &request)
 
 HttpResponse AdminApi::putConfig(const HttpRequest &request)
 {
-    ConfigDocument doc = parseBody(request);
+    const ConfigDocument doc = parseBody(request);
     if (!doc.problems.isEmpty())
         return problemsResponse(doc.problems);
-    const ConfigProblems problems = ConfigValidator::validate(doc.root, contextFrom(m_store));
-    if (!problems.isEmpty())
-        return problemsResponse(problems);
-    if (request.queryItems().queryItemValue(QStringLiteral("dry_run")) == QLatin1String("true"))
+    const bool dryRun = request.queryItems().queryItemValue(QStringLiteral("dry_run")) == QLatin1String("true");
+    const ConfigService::Result result = m_service.applyDocument(doc.root, dryRun);
+    if (!result.ok())
+        return serviceResponse(result, 200);
+    if (dryRun)
         return HttpResponse::json(200, QJsonObject{{"valid", true}, {"applied", false}});
-    const ConfigApplier::Result result = ConfigApplier(m_store, m_resolver).apply(doc.root);
-    if (!result.ok)
-        return problemsResponse(result.problems, 500, "store_error");
     changed();
     return HttpResponse::json(200, QJsonObject{{"applied", true},
                                                {"sections", QJsonArray::fromStringList(result.sections)},
@@ -208,91 +194,44 @@ HttpResponse AdminApi::getEntity(EntityKind kind, const QString &key)
     return HttpResponse::json(200, ConfigExporter(m_store).exportEntity(kind, *stored));
 }
 
+HttpResponse AdminApi::serviceResponse(const ConfigService::Result &result, int okStatus)
+{
+    switch (result.status) {
+    case ConfigService::Status::Ok:
+    case ConfigService::Status::Created: {
+        changed();
+        if (okStatus == 204)
+            return HttpResponse{204, {}, {}};
+        HttpResponse r = HttpResponse::json(result.status == ConfigService::Status::Created ? 201 : okStatus,
+                                            result.entity);
+        if (!result.warnings.isEmpty())
+            r.headers.set("Warning",
+                          ("199 gatehouse \"" + result.warnings.join(QStringLiteral("; ")) + "\"").toUtf8());
+        return r;
+    }
+    case ConfigService::Status::Invalid:
+        return problemsResponse(result.problems);
+    case ConfigService::Status::NotFound:
+        return HttpResponse::error(404, result.problems.value(0).message, "not_found");
+    case ConfigService::Status::Conflict:
+        return problemsResponse(result.problems, 409, "in_use");
+    case ConfigService::Status::StoreError:
+        return problemsResponse(result.problems, 500, "store_error");
+    }
+    return HttpResponse::error(500, QStringLiteral("unexpected result"));
+}
+
 HttpResponse AdminApi::putEntity(const HttpRequest &request, EntityKind kind, const QString &key)
 {
-    ConfigDocument doc = parseBody(request);
+    const ConfigDocument doc = parseBody(request);
     if (!doc.problems.isEmpty())
         return problemsResponse(doc.problems);
-    QJsonObject entity = doc.root;
-    // The path names the entity; the body may repeat the name but must not contradict it.
-    if (kind == EntityKind::Price) {
-        const qsizetype slash = key.indexOf(QLatin1Char('/'));
-        if (slash <= 0 || slash == key.size() - 1)
-            return problemsResponse({{QString(), QStringLiteral("price path must be /prices/{provider}/{model}")}});
-        for (const auto &[field, value] : {std::pair{QStringLiteral("provider"), key.left(slash)},
-                                           std::pair{QStringLiteral("model"), key.mid(slash + 1)}}) {
-            if (entity.contains(field) && entity.value(field).toString() != value)
-                return problemsResponse({{field, QStringLiteral("\"%1\" does not match \"%2\" in the path")
-                                                     .arg(entity.value(field).toString(), value)}});
-            entity.insert(field, value);
-        }
-    } else {
-        if (entity.contains(QStringLiteral("name")) && entity.value(QStringLiteral("name")).toString() != key)
-            return problemsResponse({{QStringLiteral("name"),
-                                      QStringLiteral("\"%1\" does not match \"%2\" in the path")
-                                          .arg(entity.value(QStringLiteral("name")).toString(), key)}});
-        entity.insert(QStringLiteral("name"), key);
-    }
-    const bool keysGiven = entity.contains(QStringLiteral("keys"));
-    ConfigProblems problems = ConfigValidator::validateEntity(kind, entity, QString(), contextFrom(m_store));
-    if (!problems.isEmpty())
-        return problemsResponse(problems);
-
-    EntityRepository &repo = m_store.entities(kind);
-    const bool existed = repo.contains(key);
-    Transaction tx(m_store.database());
-    QJsonObject stored = entity;
-    if (kind == EntityKind::Consumer)
-        stored.remove(QStringLiteral("keys"));
-    if (!repo.put(key, stored))
-        return HttpResponse::error(500, QStringLiteral("cannot store: %1").arg(repo.lastError()));
-    QStringList warnings;
-    // A consumer PUT without "keys" keeps its keys: they are managed by POST .../keys.
-    if (kind == EntityKind::Consumer && keysGiven) {
-        QString error;
-        if (!ConfigApplier(m_store, m_resolver)
-                 .writeConsumerKeys(key, entity.value(QStringLiteral("keys")).toArray(),
-                                    QStringLiteral("keys"), &warnings, &error))
-            return problemsResponse({{QStringLiteral("keys"), error}});
-    }
-    if (!tx.commit())
-        return HttpResponse::error(500, QStringLiteral("cannot commit: %1").arg(m_store.database().lastError()));
-    changed();
-    HttpResponse r = HttpResponse::json(existed ? 200 : 201,
-                                        ConfigExporter(m_store).exportEntity(kind, stored));
-    if (!warnings.isEmpty())
-        r.headers.set("Warning", ("199 gatehouse \"" + warnings.join(QStringLiteral("; ")) + "\"").toUtf8());
-    return r;
+    return serviceResponse(m_service.putEntity(kind, key, doc.root), 200);
 }
 
 HttpResponse AdminApi::deleteEntity(EntityKind kind, const QString &key)
 {
-    EntityRepository &repo = m_store.entities(kind);
-    if (!repo.contains(key))
-        return HttpResponse::error(404, QStringLiteral("no %1 named \"%2\"").arg(displayName(kind), key),
-                                   "not_found");
-    // Refuse to leave a dangling reference: validate what the store would hold without it.
-    QJsonObject after = ConfigExporter(m_store).exportAll();
-    QJsonArray remaining;
-    const QJsonArray items = after.value(sectionName(kind)).toArray();
-    for (const QJsonValue &item : items) {
-        if (ConfigValidator::entityKey(kind, item.toObject()) != key)
-            remaining.append(item);
-    }
-    after.insert(sectionName(kind), remaining);
-    const ConfigProblems problems = ConfigValidator::validate(after);
-    if (!problems.isEmpty()) {
-        ConfigProblems refs;
-        for (const ConfigProblem &p : problems) {
-            if (p.message.contains(QLatin1Char('"') + key + QLatin1Char('"')))
-                refs.append(p);
-        }
-        return problemsResponse(refs.isEmpty() ? problems : refs, 409, "in_use");
-    }
-    if (!repo.remove(key))
-        return HttpResponse::error(500, QStringLiteral("cannot delete: %1").arg(repo.lastError()));
-    changed();
-    return HttpResponse{204, {}, {}};
+    return serviceResponse(m_service.deleteEntity(kind, key), 204);
 }
 
 HttpResponse AdminApi::createConsumerKey(const QString &consumer)

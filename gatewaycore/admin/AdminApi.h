@@ -1,5 +1,6 @@
 #pragma once
 
+#include "config/ConfigService.h"
 #include "config/EntityKind.h"
 #include "http/HttpRequest.h"
 #include "http/HttpResponse.h"
@@ -33,10 +34,11 @@ private:
     HttpResponse putEntity(const HttpRequest &request, EntityKind kind, const QString &key);
     HttpResponse deleteEntity(EntityKind kind, const QString &key);
     HttpResponse createConsumerKey(const QString &consumer);
+    HttpResponse serviceResponse(const ConfigService::Result &result, int okStatus);
     void changed();
 
     Store &m_store;
-    const SecretResolver &m_resolver;
+    ConfigService m_service;
     QString m_token;
     std::function<void()> m_onChange;
 };
