@@ -288,7 +288,7 @@ QList<QJsonObject> Gateway::entities(EntityKind kind) const
     return ConfigExporter(*m_store).list(kind);
 }
 
-ConfigService::Result Gateway::putEntity(EntityKind kind, const QString &key, const QJsonObject &entity)
+ConfigService::Result Gateway::change(const std::function<ConfigService::Result(ConfigService &)> &operation)
 {
     if (!m_store || !m_resolver) {
         ConfigService::Result closed;
@@ -296,7 +296,8 @@ ConfigService::Result Gateway::putEntity(EntityKind kind, const QString &key, co
         closed.problems.append({QString(), QStringLiteral("the gateway's data dir is not open")});
         return closed;
     }
-    ConfigService::Result result = ConfigService(*m_store, *m_resolver).putEntity(kind, key, entity);
+    ConfigService service(*m_store, *m_resolver);
+    ConfigService::Result result = operation(service);
     if (result.ok()) {
         publishSnapshot();
         Q_EMIT configChanged();
@@ -304,20 +305,14 @@ ConfigService::Result Gateway::putEntity(EntityKind kind, const QString &key, co
     return result;
 }
 
+ConfigService::Result Gateway::putEntity(EntityKind kind, const QString &key, const QJsonObject &entity)
+{
+    return change([&](ConfigService &service) { return service.putEntity(kind, key, entity); });
+}
+
 ConfigService::Result Gateway::deleteEntity(EntityKind kind, const QString &key)
 {
-    if (!m_store || !m_resolver) {
-        ConfigService::Result closed;
-        closed.status = ConfigService::Status::StoreError;
-        closed.problems.append({QString(), QStringLiteral("the gateway's data dir is not open")});
-        return closed;
-    }
-    ConfigService::Result result = ConfigService(*m_store, *m_resolver).deleteEntity(kind, key);
-    if (result.ok()) {
-        publishSnapshot();
-        Q_EMIT configChanged();
-    }
-    return result;
+    return change([&](ConfigService &service) { return service.deleteEntity(kind, key); });
 }
 
 QJsonObject Gateway::settings() const

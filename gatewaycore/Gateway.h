@@ -8,6 +8,7 @@
 #include <QJsonObject>
 #include <QObject>
 
+#include <functional>
 #include <memory>
 
 namespace gh {
@@ -84,6 +85,7 @@ private:
     void finishStop();
     // Compiles the store into a new immutable snapshot and publishes it to the workers.
     void publishSnapshot();
+    ConfigService::Result change(const std::function<ConfigService::Result(ConfigService &)> &operation);
 
     GatewayOptions m_options;
     State m_state = State::Closed;
