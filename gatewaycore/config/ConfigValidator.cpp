@@ -3,8 +3,11 @@
 #include "ConfigSchema.h"
 
 #include <QDate>
+#include <QDir>
+#include <QFile>
 #include <QJsonArray>
 #include <QRegularExpression>
+#include <QSslCertificate>
 #include <QUrl>
 
 #include <cmath>
@@ -789,6 +792,23 @@ void Validation::service(QJsonObject &object, const QString &path)
            });
     integer(object, path, key("timeout_ms"), Need::Optional, Limits::positive(), 30000);
     integer(object, path, key("retries"), Need::Optional, Limits::range(0, 10), 0);
+    // A private CA for https targets (instead of the system CAs).
+    if (const auto caFile = string(object, path, key("ca_file"), Need::Optional)) {
+        const QString expanded = caFile->startsWith(QLatin1String("~/"))
+                                     ? QDir::homePath() + caFile->mid(1)
+                                     : *caFile;
+        if (!QDir::isAbsolutePath(expanded)) {
+            add(join(path, key("ca_file")), QStringLiteral("must be an absolute path"));
+        } else {
+            QFile file(expanded);
+            if (!file.open(QIODevice::ReadOnly))
+                add(join(path, key("ca_file")),
+                    QStringLiteral("cannot read %1: %2").arg(expanded, file.errorString()));
+            else if (QSslCertificate::fromDevice(&file, QSsl::Pem).isEmpty())
+                add(join(path, key("ca_file")),
+                    QStringLiteral("%1 holds no PEM certificate").arg(expanded));
+        }
+    }
 }
 
 void Validation::routeMatch(QJsonObject &match, const QString &path)
@@ -920,6 +940,8 @@ void Validation::route(QJsonObject &object, const QString &path)
     if (const auto service = string(object, path, key("service"), Need::Required))
         reference(EntityKind::Service, *service, join(path, key("service")));
     boolean(object, path, key("strip_path"), false);
+    integer(object, path, key("max_body_bytes"), Need::Optional, Limits::positive(),
+            10 * 1024 * 1024);
 
     static const QStringList authModes{QStringLiteral("none"), QStringLiteral("key"),
                                        QStringLiteral("jwt")};

@@ -72,8 +72,9 @@ void ProxyCall::sendToNextTarget()
     const ServiceTarget &target = *m_pick.target;
     const HttpRequest &request = m_exchange->request();
 
-    UpstreamOrigin origin = target.isHttps() ? UpstreamOrigin::https(target.host, target.port)
-                                             : UpstreamOrigin::http(target.host, target.port);
+    const UpstreamOrigin origin = target.isHttps()
+                                      ? UpstreamOrigin::https(target.host, target.port, m_service->tls)
+                                      : UpstreamOrigin::http(target.host, target.port);
     m_connection = m_pool.acquire(origin);
     connect(m_connection, &UpstreamConnection::responseHead, this, &ProxyCall::onResponseHead);
     connect(m_connection, &UpstreamConnection::responseBody, this, &ProxyCall::onResponseBody);

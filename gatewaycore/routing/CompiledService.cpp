@@ -2,6 +2,7 @@
 
 #include "TargetHealthRegistry.h"
 
+#include <QDir>
 #include <QJsonArray>
 
 namespace gh {
@@ -26,6 +27,14 @@ CompiledService CompiledService::compile(const QJsonObject &json, int index,
     service.timeoutMs = json.value(QLatin1String("timeout_ms")).toInt(30000);
     service.retries = json.value(QLatin1String("retries")).toInt(0);
     service.caFile = json.value(QLatin1String("ca_file")).toString();
+    if (!service.caFile.isEmpty()) {
+        QString path = service.caFile;
+        if (path.startsWith(QLatin1String("~/")))
+            path = QDir::homePath() + path.mid(1);
+        QString error;
+        if (!service.tls.loadCaFile(path, &error))
+            qWarning("gatehouse: service %s: %s", qPrintable(service.name), qPrintable(error));
+    }
 
     const QJsonValue check = json.value(QLatin1String("health_check"));
     if (check.isObject()) {

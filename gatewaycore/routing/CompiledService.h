@@ -1,6 +1,7 @@
 #pragma once
 
 #include "ServiceTarget.h"
+#include "http/UpstreamOrigin.h"
 
 #include <QJsonObject>
 #include <QString>
@@ -30,7 +31,8 @@ struct CompiledService
     int timeoutMs = 30000;
     int retries = 0;
     std::optional<HealthCheck> healthCheck;
-    QString caFile;   // optional "ca_file": extra CA for https targets
+    QString caFile;   // optional "ca_file": a private CA for https targets
+    UpstreamTlsOptions tls; // loaded from caFile when the snapshot is built, never per request
     QJsonObject json; // the normalized entity, for later policies
 
     // From a normalized `services[]` entity. Targets whose URL is not absolute http(s)

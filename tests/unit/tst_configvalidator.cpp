@@ -78,6 +78,14 @@ void TestConfigValidator::badInputs_data()
         << QByteArray("providers: {name: openai}\nroutes:\nsettings: [ai_auth]\n")
         << QStringList{"providers: must be a list", "routes: must be a list",
                        "settings: must be a mapping"};
+    QTest::newRow("route body limit and service CA file")
+        << QByteArray("services:\n"
+                      "  - {name: a, targets: [{url: 'https://x.test'}], ca_file: relative/ca.pem}\n"
+                      "  - {name: b, targets: [{url: 'https://x.test'}], ca_file: /nonexistent/ca.pem}\n"
+                      "routes:\n  - {name: r, service: a, match: {paths: [/r]}, max_body_bytes: 0}\n")
+        << QStringList{"services[0].ca_file: must be an absolute path",
+                       "services[1].ca_file: cannot read /nonexistent/ca.pem: No such file or directory",
+                       "routes[0].max_body_bytes: must be greater than 0"};
     QTest::newRow("entity not a mapping")
         << QByteArray("services: [billing]\n") << QStringList{"services[0]: must be a mapping"};
 
@@ -656,10 +664,11 @@ void TestConfigValidator::normalizationFillsDefaults()
       ],
       "routes": [
         {"name": "r", "match": {"paths": ["/"], "methods": [], "hosts": []}, "service": "s",
-         "strip_path": false, "auth": "key", "state": "published", "consumers": ["*"]},
+         "strip_path": false, "auth": "key", "state": "published", "consumers": ["*"],
+         "max_body_bytes": 10485760},
         {"name": "h", "match": {"paths": ["/"], "methods": [], "hosts": ["a.example"]},
          "service": "s", "strip_path": false, "auth": "key", "state": "published",
-         "consumers": ["*"]}
+         "consumers": ["*"], "max_body_bytes": 10485760}
       ],
       "prompt_apis": [
         {"name": "p", "path": "/p", "model": "fast", "template": "t",
