@@ -1,9 +1,13 @@
 #include "HttpResponseParser.h"
 
+#include "HttpGrammar.h"
+
 #include <cstring>
 #include <limits>
 
 namespace gh {
+
+using namespace http;
 
 namespace {
 
@@ -12,53 +16,15 @@ constexpr qsizetype MaxChunkLineBytes = 4096;
 // More digits than this cannot be a sane length and might overflow.
 constexpr qsizetype MaxContentLengthDigits = 18;
 
-bool isTchar(uchar c)
-{
-    if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9'))
-        return true;
-    return c && std::strchr("!#$%&'*+-.^_`|~", c) != nullptr;
-}
 
-bool isToken(QByteArrayView v)
-{
-    if (v.isEmpty())
-        return false;
-    for (const char c : v) {
-        if (!isTchar(uchar(c)))
-            return false;
-    }
-    return true;
-}
 
-int hexValue(char c)
-{
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F')
-        return c - 'A' + 10;
-    return -1;
-}
 
-bool isCtl(uchar c)
-{
-    return c < 0x20 || c == 0x7f;
-}
 
 bool isDigit(char c)
 {
     return c >= '0' && c <= '9';
 }
 
-QByteArrayView trimmedOws(QByteArrayView v)
-{
-    while (!v.isEmpty() && (v.front() == ' ' || v.front() == '\t'))
-        v = v.sliced(1);
-    while (!v.isEmpty() && (v.back() == ' ' || v.back() == '\t'))
-        v.chop(1);
-    return v;
-}
 
 } // namespace
 

@@ -1,5 +1,7 @@
 #include "UpstreamConnection.h"
 
+#include "HttpGrammar.h"
+
 #include <QPointer>
 #include <QSslConfiguration>
 #include <QSslSocket>
@@ -16,6 +18,8 @@
 
 namespace gh {
 
+using namespace http;
+
 namespace {
 
 // Reads per wakeup, so one fast upstream cannot starve the other sockets of the thread.
@@ -27,23 +31,7 @@ qint64 nowMs()
     return duration_cast<milliseconds>(steady_clock::now().time_since_epoch()).count();
 }
 
-bool isTchar(uchar c)
-{
-    if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9'))
-        return true;
-    return c && std::strchr("!#$%&'*+-.^_`|~", c) != nullptr;
-}
 
-bool isToken(QByteArrayView v)
-{
-    if (v.isEmpty())
-        return false;
-    for (const char c : v) {
-        if (!isTchar(uchar(c)))
-            return false;
-    }
-    return true;
-}
 
 bool isSafeValue(QByteArrayView v)
 {
