@@ -6,6 +6,8 @@
 #include <QFile>
 #include <QJsonArray>
 #include <QTcpServer>
+#include <QTcpSocket>
+#include <QUrl>
 #include <QTemporaryDir>
 #include <QTest>
 
@@ -231,6 +233,49 @@ private Q_SLOTS:
         QCOMPARE(daemon.process().exitCode(), 1);
         QVERIFY2(daemon.standardError().contains("providers[0].type: unknown provider type \"opnai\""),
                  daemon.standardError().constData());
+    }
+
+    void sigtermFinishesInFlightRequests()
+    {
+        // An upstream in this process that answers only when told to.
+        QTcpServer upstream;
+        QVERIFY(upstream.listen(QHostAddress::LocalHost, 0));
+        QTcpSocket *upstreamSide = nullptr;
+        QByteArray upstreamRequest;
+        connect(&upstream, &QTcpServer::newConnection, this, [&] {
+            upstreamSide = upstream.nextPendingConnection();
+            connect(upstreamSide, &QTcpSocket::readyRead, this, [&] { upstreamRequest += upstreamSide->readAll(); });
+        });
+        QTemporaryDir tmp;
+        const QString config = tmp.filePath(QStringLiteral("slow.yaml"));
+        QFile f(config);
+        QVERIFY(f.open(QIODevice::WriteOnly));
+        f.write(QStringLiteral("services:\n  - {name: slow, targets: [{url: 'http://127.0.0.1:%1'}]}\n"
+                               "routes:\n  - {name: slow, match: {paths: [/slow]}, service: slow, auth: none}\n")
+                    .arg(upstream.serverPort())
+                    .toUtf8());
+        f.close();
+        DaemonProcess daemon;
+        QVERIFY2(daemon.start({QStringLiteral("--config"), config}), daemon.standardError().constData());
+
+        QTcpSocket client;
+        const QUrl gateway(daemon.gatewayUrl());
+        client.connectToHost(QHostAddress::LocalHost, quint16(gateway.port()));
+        QVERIFY(client.waitForConnected(3000));
+        client.write("GET /slow/x HTTP/1.1\r\nHost: test\r\n\r\n");
+        QTRY_VERIFY_WITH_TIMEOUT(upstreamRequest.contains("\r\n\r\n"), 5000);
+
+        ::kill(pid_t(daemon.process().processId()), SIGTERM);
+        QTest::qWait(300);
+        // Still running: the request is in flight.
+        QCOMPARE(daemon.process().state(), QProcess::Running);
+        upstreamSide->write("HTTP/1.1 200 OK\r\nContent-Length: 4\r\n\r\ndone");
+        QByteArray response;
+        QTRY_VERIFY_WITH_TIMEOUT((response += client.readAll()).endsWith("done"), 5000);
+        QVERIFY2(response.startsWith("HTTP/1.1 200"), response.constData());
+        QVERIFY(response.contains("Connection: close"));
+        QTRY_COMPARE_WITH_TIMEOUT(daemon.process().state(), QProcess::NotRunning, 12000);
+        QCOMPARE(daemon.process().exitCode(), 0);
     }
 
     void startsWithTheExampleConfig()
