@@ -16,7 +16,7 @@ packages=(
   libsqlite3-dev libssl-dev libyaml-cpp-dev qtkeychain-qt6-dev libsecret-1-0
   # run and test
   sqlite3 nginx wrk curl gnome-keyring libsecret-tools dbus dbus-x11 xvfb xauth
-  libbenchmark-dev procps psmisc
+  libbenchmark-dev procps psmisc libhttp-parser-dev
 )
 
 missing=()
