@@ -51,6 +51,10 @@ int exitCodeFor(gh::Gateway::Error error)
 
 int main(int argc, char *argv[])
 {
+    // Qt's own poll-based event dispatcher: measurably less CPU per request than the GLib
+    // one (no GLib sources to add and remove per socket notifier), and the daemon needs no
+    // GLib integration. Applies to the worker threads too.
+    qputenv("QT_NO_GLIB", "1");
     QCoreApplication app(argc, argv);
     QCoreApplication::setApplicationName(QStringLiteral("gatehoused"));
     QCoreApplication::setApplicationVersion(QStringLiteral(GATEHOUSE_VERSION));

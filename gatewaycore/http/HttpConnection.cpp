@@ -185,6 +185,7 @@ void HttpConnection::onReadyRead()
             finish();
             return;
         }
+        fprintf(stderr, "TRACE read %lld paused=%d bodyPaused=%d pending=%lld\n", (long long)n, m_paused, m_exchange ? m_exchange->m_bodyPaused : -1, (long long)m_pending.size());
         if (n == 0)
             return;
         m_lastActivityMs = monotonicMs();
@@ -345,6 +346,7 @@ void HttpConnection::finishExchange()
 
 void HttpConnection::resumeInput()
 {
+    fprintf(stderr, "TRACE resumeInput paused=%d pending=%lld\n", m_paused, (long long)m_pending.size());
     if (m_phase != Phase::Open)
         return;
     if (m_paused && m_socket->bytesToWrite() < MaxPendingOutput / 2 && m_pending.size() <= MaxPendingOutput)
@@ -366,11 +368,13 @@ bool HttpConnection::exchangeSetBodyLimit(qint64 limit)
 
 void HttpConnection::exchangePauseBody()
 {
+    fprintf(stderr, "TRACE pauseBody inInput=%d\n", m_inInput);
     m_exchange->m_bodyPaused = true;
 }
 
 void HttpConnection::exchangeResumeBody()
 {
+    fprintf(stderr, "TRACE resumeBody inInput=%d pending=%lld\n", m_inInput, (long long)m_pending.size());
     m_exchange->m_bodyPaused = false;
     if (!m_inInput) {
         QMetaObject::invokeMethod(this, &HttpConnection::resumeInput, Qt::QueuedConnection);
@@ -393,6 +397,7 @@ void HttpConnection::exchangeRespond(const HttpResponse &response)
     if (!noContent && !headRequest)
         out += response.body;
     m_socket->write(out);
+    m_socket->flush(); // see exchangeEnd()
     m_lastActivityMs = monotonicMs();
     m_exchange->m_responseStarted = true;
     m_exchange->m_finished = true;
@@ -439,6 +444,9 @@ void HttpConnection::exchangeEnd()
 {
     if (m_responseChunked)
         m_socket->write("0\r\n\r\n");
+    // Send now rather than one event-loop turn later (QAbstractSocket buffers writes even
+    // on an unbuffered socket): saves a poll round and the write-notifier toggling.
+    m_socket->flush();
     m_exchange->m_finished = true;
     if (!m_inInput)
         finishExchange();
