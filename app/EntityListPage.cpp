@@ -8,6 +8,7 @@
 #include <QLabel>
 #include <QScrollArea>
 #include <QSortFilterProxyModel>
+#include <QSplitter>
 #include <QStackedWidget>
 #include <QTableView>
 #include <QVBoxLayout>
@@ -22,6 +23,7 @@ EntityListPage::EntityListPage(Gateway *gateway, EntityKind kind, QWidget *paren
     , m_stack(new QStackedWidget(this))
     , m_table(new QTableView(this))
     , m_emptyText(new QLabel(this))
+    , m_listPane(m_table)
 {
     auto *heading = new QLabel(title(kind), this);
     heading->setObjectName(QStringLiteral("pageTitle"));
@@ -66,7 +68,7 @@ EntityListPage::EntityListPage(Gateway *gateway, EntityKind kind, QWidget *paren
     emptyState->setWidget(emptyContent);
 
     m_stack->addWidget(emptyState);
-    m_stack->addWidget(m_table);
+    m_stack->addWidget(m_listPane);
 
     auto *layout = new QVBoxLayout(this);
     layout->addWidget(heading);
@@ -77,6 +79,39 @@ EntityListPage::EntityListPage(Gateway *gateway, EntityKind kind, QWidget *paren
     // The instructions name the admin URL and data dir, which change with a restart.
     connect(gateway, &Gateway::stateChanged, this, &EntityListPage::updateEmptyState);
     updateEmptyState();
+}
+
+void EntityListPage::addEditor(QWidget *toolBar, QWidget *pane)
+{
+    auto *splitter = new QSplitter(Qt::Horizontal, this);
+    splitter->setObjectName(QStringLiteral("editorSplitter"));
+    splitter->setChildrenCollapsible(false);
+    m_stack->removeWidget(m_listPane);
+    splitter->addWidget(m_table);
+    splitter->addWidget(pane);
+    m_table->show(); // the stack hid it while it was not the current page
+    splitter->setStretchFactor(0, 2);
+    splitter->setStretchFactor(1, 3);
+    m_listPane = splitter;
+    m_stack->insertWidget(1, m_listPane);
+    auto *layout = qobject_cast<QVBoxLayout *>(this->layout());
+    Q_ASSERT(layout);
+    layout->insertWidget(layout->indexOf(m_stack), toolBar);
+    updateEmptyState();
+}
+
+void EntityListPage::setListForced(bool forced)
+{
+    if (m_listForced == forced)
+        return;
+    m_listForced = forced;
+    updateEmptyState();
+}
+
+QString EntityListPage::addInstructions() const
+{
+    return tr("Editors for %1 arrive in a later version. Until then, add them in one of two ways:")
+        .arg(title(m_kind));
 }
 
 QString EntityListPage::title(EntityKind kind)
@@ -155,7 +190,7 @@ QString EntityListPage::exampleBody() const
 void EntityListPage::updateEmptyState()
 {
     const bool empty = m_model->rowCount() == 0;
-    m_stack->setCurrentIndex(empty ? 0 : 1);
+    m_stack->setCurrentIndex(empty && !m_listForced ? 0 : 1);
     if (!empty) {
         m_table->resizeColumnsToContents();
         return;
@@ -181,11 +216,7 @@ void EntityListPage::updateEmptyState()
 
     QString html;
     html += QStringLiteral("<h3>%1</h3>").arg(tr("No %1 yet").arg(plural).toHtmlEscaped());
-    html += QStringLiteral("<p>%1</p>")
-                .arg(tr("Editors for %1 arrive in a later version. Until then, add them in one "
-                        "of two ways:")
-                         .arg(plural)
-                         .toHtmlEscaped());
+    html += QStringLiteral("<p>%1</p>").arg(addInstructions().toHtmlEscaped());
     html += QStringLiteral("<p><b>%1</b> %2</p>")
                 .arg(tr("Config file:").toHtmlEscaped(),
                      tr("start Gatehouse with <code>--config FILE</code> (YAML or JSON) and list "

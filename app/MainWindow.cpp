@@ -1,6 +1,7 @@
 #include "MainWindow.h"
 
 #include "AppSettings.h"
+#include "EntityEditorPage.h"
 #include "EntityListPage.h"
 #include "Gateway.h"
 #include "GatewayStateText.h"
@@ -79,9 +80,9 @@ MainWindow::MainWindow(Gateway *gateway, QWidget *parent)
     auto *overview = new OverviewPage(gateway, this);
     addPage(Page::Overview, tr("Overview"), QStringLiteral("overview"), overview);
     addPage(Page::Routes, EntityListPage::title(EntityKind::Route), QStringLiteral("routes"),
-            new EntityListPage(gateway, EntityKind::Route, this));
+            EntityEditorPage::createRoutesPage(gateway, this));
     addPage(Page::Services, EntityListPage::title(EntityKind::Service), QStringLiteral("services"),
-            new EntityListPage(gateway, EntityKind::Service, this));
+            EntityEditorPage::createServicesPage(gateway, this));
     addPage(Page::Providers, EntityListPage::title(EntityKind::Provider),
             QStringLiteral("providers"), new EntityListPage(gateway, EntityKind::Provider, this));
     addPage(Page::Models, EntityListPage::title(EntityKind::Model), QStringLiteral("models"),

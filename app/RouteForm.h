@@ -1,0 +1,57 @@
+#pragma once
+
+#include "EntityForm.h"
+
+#include <QPointer>
+
+class QCheckBox;
+class QComboBox;
+class QDateEdit;
+class QFrame;
+class QLineEdit;
+
+namespace gh {
+
+class Gateway;
+class StringListEdit;
+
+// The fields of a route (SPEC §3 routes): match (paths, methods, hosts), service,
+// strip_path, auth, consumers, lifecycle state with its sunset date, and version. An
+// "Enabled" switch maps onto the lifecycle: off is draft (the gateway answers 404).
+class RouteForm : public EntityForm
+{
+    Q_OBJECT
+
+public:
+    explicit RouteForm(Gateway *gateway, QWidget *parent = nullptr);
+
+    static const QStringList &methods();
+
+protected:
+    QJsonObject defaults() const override;
+    void readEntity(const QJsonObject &entity) override;
+    void writeEntity(QJsonObject &entity) const override;
+
+private:
+    void reloadServices();
+    void setService(const QString &service);
+    void stateChanged();
+    void enabledToggled(bool enabled);
+    QString state() const;
+
+    QPointer<Gateway> m_gateway;
+    StringListEdit *m_paths;
+    QFrame *m_methodsBox;
+    QList<QCheckBox *> m_methods;
+    StringListEdit *m_hosts;
+    QComboBox *m_service;
+    QCheckBox *m_stripPath;
+    QComboBox *m_auth;
+    StringListEdit *m_consumers;
+    QCheckBox *m_enabled;
+    QComboBox *m_state;
+    QDateEdit *m_sunset;
+    QLineEdit *m_version;
+};
+
+} // namespace gh

@@ -1,0 +1,42 @@
+#pragma once
+
+#include <QAbstractTableModel>
+#include <QJsonArray>
+
+namespace gh {
+
+// A service's targets (SPEC §3 services.targets) as an editable table: URL and weight.
+class ServiceTargetsModel : public QAbstractTableModel
+{
+    Q_OBJECT
+
+public:
+    enum Column { UrlColumn, WeightColumn, ColumnCount };
+
+    using QAbstractTableModel::QAbstractTableModel;
+
+    void setTargets(const QJsonArray &targets);
+    QJsonArray targets() const;
+    // Appends a target (weight 1) and returns its row.
+    int addTarget(const QString &url = {});
+
+    int rowCount(const QModelIndex &parent = {}) const override;
+    int columnCount(const QModelIndex &parent = {}) const override;
+    QVariant data(const QModelIndex &index, int role = Qt::DisplayRole) const override;
+    bool setData(const QModelIndex &index, const QVariant &value, int role = Qt::EditRole) override;
+    Qt::ItemFlags flags(const QModelIndex &index) const override;
+    QVariant headerData(int section, Qt::Orientation orientation,
+                        int role = Qt::DisplayRole) const override;
+    bool removeRows(int row, int count, const QModelIndex &parent = {}) override;
+
+private:
+    struct Target
+    {
+        QString url;
+        int weight = 1;
+        bool operator==(const Target &) const = default;
+    };
+    QList<Target> m_targets;
+};
+
+} // namespace gh
