@@ -185,7 +185,6 @@ void HttpConnection::onReadyRead()
             finish();
             return;
         }
-        fprintf(stderr, "TRACE read %lld paused=%d bodyPaused=%d pending=%lld\n", (long long)n, m_paused, m_exchange ? m_exchange->m_bodyPaused : -1, (long long)m_pending.size());
         if (n == 0)
             return;
         m_lastActivityMs = monotonicMs();
@@ -346,7 +345,6 @@ void HttpConnection::finishExchange()
 
 void HttpConnection::resumeInput()
 {
-    fprintf(stderr, "TRACE resumeInput paused=%d pending=%lld\n", m_paused, (long long)m_pending.size());
     if (m_phase != Phase::Open)
         return;
     if (m_paused && m_socket->bytesToWrite() < MaxPendingOutput / 2 && m_pending.size() <= MaxPendingOutput)
@@ -368,13 +366,11 @@ bool HttpConnection::exchangeSetBodyLimit(qint64 limit)
 
 void HttpConnection::exchangePauseBody()
 {
-    fprintf(stderr, "TRACE pauseBody inInput=%d\n", m_inInput);
     m_exchange->m_bodyPaused = true;
 }
 
 void HttpConnection::exchangeResumeBody()
 {
-    fprintf(stderr, "TRACE resumeBody inInput=%d pending=%lld\n", m_inInput, (long long)m_pending.size());
     m_exchange->m_bodyPaused = false;
     if (!m_inInput) {
         QMetaObject::invokeMethod(this, &HttpConnection::resumeInput, Qt::QueuedConnection);
