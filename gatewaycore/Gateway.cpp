@@ -22,6 +22,8 @@
 #include <QFileInfo>
 #include <QJsonDocument>
 
+#include <limits>
+
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -178,6 +180,9 @@ bool Gateway::start()
 
     HttpServer::Options gatewayOptions;
     gatewayOptions.workers = m_options.workers;
+    // Each route sets its own body limit (max_body_bytes, 10 MiB by default) once it is
+    // matched; the listener itself must not cap what a route allows.
+    gatewayOptions.maxBodyBytes = std::numeric_limits<qint64>::max();
     const SnapshotHolder *snapshots = m_snapshots.get();
     auto gatewayServer = std::make_unique<HttpServer>(
         [snapshots]() -> std::unique_ptr<HttpExchangeHandler> {

@@ -94,6 +94,10 @@ bool HttpConnection::open(qintptr descriptor)
         return false;
     }
     m_socket->setSocketOption(QAbstractSocket::LowDelayOption, 1);
+    // Qt 6.4 still fills its own read buffer on an "unbuffered" socket, and by default
+    // without bound: an upload to a paused upstream would pile up here. Capped, Qt stops
+    // reading the kernel once it is full and TCP flow control slows the client down.
+    m_socket->setReadBufferSize(4 * ReadChunk);
     m_peerAddress = m_socket->peerAddress();
     m_peerPort = m_socket->peerPort();
     m_lastActivityMs = monotonicMs();
@@ -193,6 +197,19 @@ void HttpConnection::onReadyRead()
         processInput(QByteArrayView(buffer, n));
         if (m_paused || m_phase != Phase::Open || n < ReadChunk)
             return;
+    }
+    // Read budget used up with more waiting: go on from the event loop. An unbuffered
+    // Qt 6.4 socket was seen not to signal again for bytes already in the kernel, so
+    // without this an upload stalls until the client sends something new.
+    if (!m_readScheduled) {
+        m_readScheduled = true;
+        QMetaObject::invokeMethod(
+            this,
+            [this] {
+                m_readScheduled = false;
+                onReadyRead();
+            },
+            Qt::QueuedConnection);
     }
 }
 
@@ -347,7 +364,10 @@ void HttpConnection::resumeInput()
 {
     if (m_phase != Phase::Open)
         return;
-    if (m_paused && m_socket->bytesToWrite() < MaxPendingOutput / 2 && m_pending.size() <= MaxPendingOutput)
+    // Output permitting, go on: processInput() consumes m_pending, and pauses again
+    // itself if too much of it is still left over. (Waiting for m_pending to shrink
+    // first would wait forever: nothing else consumes it.)
+    if (m_paused && m_socket->bytesToWrite() < MaxPendingOutput / 2)
         m_paused = false;
     if (m_paused)
         return;
@@ -453,6 +473,11 @@ void HttpConnection::exchangeAbort()
     // No terminating chunk, no more bytes: the client must see the transfer as broken.
     if (m_exchange)
         m_exchange->m_finished = true;
+    // But what was relayed so far goes out first (as far as the kernel takes it without
+    // blocking): finish() aborts the socket, which drops Qt's unsent buffer, and the
+    // client would get a bare close instead of the truncated response.
+    if (m_phase == Phase::Open)
+        m_socket->flush();
     finish();
 }
 

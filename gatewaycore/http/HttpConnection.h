@@ -87,6 +87,7 @@ private:
     Phase m_phase = Phase::Open;
     bool m_paused = false; // too much unsent output: stop reading until it drains
     bool m_inInput = false;        // inside processInput(): completions must not recurse
+    bool m_readScheduled = false;  // a read continues from the event loop (budget used up)
     bool m_requestComplete = false; // the current exchange's request body has all arrived
     // The current response's framing.
     bool m_responseChunked = false;

@@ -84,6 +84,14 @@ void ProxyCall::sendToNextTarget()
         if (m_exchange)
             m_exchange->resumeBody();
     });
+    // Body bytes that came before the connection was up wait in its outbox; on connect
+    // they go straight to the kernel, and when it takes them all no bytesWritten (hence
+    // no writeBufferDrained) ever follows: resume here, or the upload stalls for good.
+    connect(m_connection, &UpstreamConnection::connected, this, [this] {
+        if (m_exchange && m_connection && m_exchange->isBodyPaused() &&
+            m_connection->pendingOutput() < UpstreamConnection::WriteLowWater)
+            m_exchange->resumeBody();
+    });
 
     UpstreamRequest upstream;
     upstream.method = request.method;
