@@ -14,6 +14,8 @@
 #include <QJsonObject>
 #include <QRegularExpression>
 #include <QSet>
+#include <QTcpServer>
+#include <QTcpSocket>
 #include <QTemporaryDir>
 #include <QTest>
 #include <QUrl>
@@ -933,6 +935,52 @@ private Q_SLOTS:
         QCOMPARE(get(QStringLiteral("/fresh/hello.txt")).body, kHello);
         QCOMPARE(admin("DELETE", QStringLiteral("/routes/fresh")).status, 204);
         QCOMPARE(get(QStringLiteral("/fresh/hello.txt")).status, 404);
+    }
+
+    // Server-sent events: each event reaches the client while the upstream is still
+    // holding the stream open (nothing waits for more data or for the end).
+    void serverSentEventsAreRelayedAsTheyCome()
+    {
+        QTcpServer upstream;
+        QVERIFY(upstream.listen(QHostAddress::LocalHost, 0));
+        QTcpSocket *side = nullptr;
+        QByteArray seen;
+        connect(&upstream, &QTcpServer::newConnection, this, [&] {
+            side = upstream.nextPendingConnection();
+            connect(side, &QTcpSocket::readyRead, this, [&] { seen += side->readAll(); });
+        });
+        const QJsonObject service{
+            {QStringLiteral("targets"),
+             QJsonArray{QJsonObject{{QStringLiteral("url"),
+                                     QStringLiteral("http://127.0.0.1:%1").arg(upstream.serverPort())}}}}};
+        QCOMPARE(admin("PUT", QStringLiteral("/services/events"), service).status, 201);
+        const QJsonObject route{
+            {QStringLiteral("match"), QJsonObject{{QStringLiteral("paths"), QJsonArray{QStringLiteral("/events")}}}},
+            {QStringLiteral("service"), QStringLiteral("events")},
+            {QStringLiteral("auth"), QStringLiteral("none")}};
+        QCOMPARE(admin("PUT", QStringLiteral("/routes/events"), route).status, 201);
+
+        QTcpSocket client;
+        client.connectToHost(QHostAddress::LocalHost, quint16(QUrl(m_daemon->gatewayUrl()).port()));
+        QVERIFY(client.waitForConnected(3000));
+        client.write("GET /events/feed HTTP/1.1\r\nHost: " + hostHeader()
+                     + "\r\nAccept: text/event-stream\r\n\r\n");
+        QTRY_VERIFY_WITH_TIMEOUT(seen.contains("\r\n\r\n"), 5000);
+        side->write("HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nCache-Control: no-cache\r\n"
+                    "Transfer-Encoding: chunked\r\n\r\n");
+        QByteArray got;
+        for (int i = 1; i <= 3; ++i) {
+            const QByteArray event = "data: {\"n\":" + QByteArray::number(i) + "}\n\n";
+            side->write(QByteArray::number(event.size(), 16) + "\r\n" + event + "\r\n");
+            // The event arrives before the upstream sends anything more.
+            QTRY_VERIFY_WITH_TIMEOUT((got += client.readAll()).contains(event), 3000);
+        }
+        QVERIFY2(got.contains("Content-Type: text/event-stream"), got.constData());
+        QVERIFY(!got.contains("0\r\n\r\n"));
+        side->write("0\r\n\r\n");
+        QTRY_VERIFY_WITH_TIMEOUT((got += client.readAll()).endsWith("0\r\n\r\n"), 3000);
+        QCOMPARE(admin("DELETE", QStringLiteral("/routes/events")).status, 204);
+        QCOMPARE(admin("DELETE", QStringLiteral("/services/events")).status, 204);
     }
 
     // --- 9. request smuggling -----------------------------------------------------------
