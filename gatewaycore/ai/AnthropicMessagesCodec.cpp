@@ -642,29 +642,7 @@ QJsonObject AnthropicMessagesCodec::errorBody(const ChatError &error)
 
 int AnthropicMessagesCodec::httpStatus(const ChatError &error)
 {
-    switch (error.kind) {
-    case ChatError::Kind::InvalidRequest:
-        return 400;
-    case ChatError::Kind::Authentication:
-        return 401;
-    case ChatError::Kind::Permission:
-        return 403;
-    case ChatError::Kind::NotFound:
-        return 404;
-    case ChatError::Kind::RequestTooLarge:
-        return 413;
-    case ChatError::Kind::RateLimit:
-        return 429;
-    case ChatError::Kind::Api:
-        return 500;
-    case ChatError::Kind::BadGateway:
-        return 502;
-    case ChatError::Kind::Overloaded:
-        return 529;
-    case ChatError::Kind::Timeout:
-        return 504;
-    }
-    return 500;
+    return error.httpStatus(529); // Anthropic's "overloaded_error"
 }
 
 ChatError AnthropicMessagesCodec::parseError(int status, const QByteArray &body)

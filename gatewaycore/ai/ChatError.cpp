@@ -37,4 +37,31 @@ ChatError::Kind ChatError::kindForStatus(int status)
     }
 }
 
+int ChatError::httpStatus(int overloaded) const
+{
+    switch (kind) {
+    case Kind::InvalidRequest:
+        return 400;
+    case Kind::Authentication:
+        return 401;
+    case Kind::Permission:
+        return 403;
+    case Kind::NotFound:
+        return 404;
+    case Kind::RequestTooLarge:
+        return 413;
+    case Kind::RateLimit:
+        return 429;
+    case Kind::Api:
+        return 500;
+    case Kind::BadGateway:
+        return 502;
+    case Kind::Overloaded:
+        return overloaded;
+    case Kind::Timeout:
+        return 504;
+    }
+    return 500;
+}
+
 } // namespace gh

@@ -37,6 +37,8 @@ struct ChatError
     // "<param>: <what>" refusal of a parameter the target dialect cannot honour.
     static ChatError unsupported(const QString &param, const QString &target);
     static ChatError badGateway(const QString &message) { return {Kind::BadGateway, message, {}}; }
+    // The status for kind, with `overloaded` for Overloaded (the one the dialects differ on).
+    int httpStatus(int overloaded) const;
 
     // The kind for an HTTP status an upstream answered with.
     static Kind kindForStatus(int status);
