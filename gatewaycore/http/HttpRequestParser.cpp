@@ -487,32 +487,10 @@ bool HttpRequestParser::finishHead()
 
 bool HttpRequestParser::parseChunkSize(QByteArrayView line)
 {
-    // chunk = chunk-size [ chunk-ext ] CRLF; chunk-size = 1*HEXDIG
-    qsizetype i = 0;
-    qint64 size = 0;
-    for (; i < line.size(); ++i) {
-        const int digit = hexValue(line.at(i));
-        if (digit < 0)
-            break;
-        if (size > (std::numeric_limits<qint64>::max() >> 4))
-            return setError(400, QStringLiteral("Chunk size overflow"));
-        size = (size << 4) | digit;
-    }
-    if (i == 0)
-        return setError(400, QStringLiteral("Invalid chunk size"));
-    // chunk-ext = *( BWS ";" BWS ext-name [ BWS "=" BWS ext-val ] ): accepted and ignored,
-    // but nothing else may follow the size.
-    QByteArrayView rest = line.sliced(i);
-    while (!rest.isEmpty() && (rest.front() == ' ' || rest.front() == '\t'))
-        rest = rest.sliced(1);
-    if (!rest.isEmpty()) {
-        if (rest.front() != ';')
-            return setError(400, QStringLiteral("Invalid chunk size"));
-        for (const char c : rest) {
-            if (isCtl(uchar(c)) && c != '\t')
-                return setError(400, QStringLiteral("Invalid chunk extension"));
-        }
-    }
+    const char *error = nullptr;
+    const qint64 size = parseChunkSizeLine(line, &error);
+    if (size < 0)
+        return setError(400, QString::fromLatin1(error));
     if (size == 0) {
         m_state = State::TrailerLine;
         return true;

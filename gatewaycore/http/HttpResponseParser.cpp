@@ -372,31 +372,10 @@ bool HttpResponseParser::finishHead(bool &interim)
 
 bool HttpResponseParser::parseChunkSize(QByteArrayView line)
 {
-    // chunk = chunk-size [ chunk-ext ] CRLF; chunk-size = 1*HEXDIG
-    qsizetype i = 0;
-    qint64 size = 0;
-    for (; i < line.size(); ++i) {
-        const int digit = hexValue(line.at(i));
-        if (digit < 0)
-            break;
-        if (size > (std::numeric_limits<qint64>::max() >> 4))
-            return setError(QStringLiteral("Chunk size overflow"));
-        size = (size << 4) | digit;
-    }
-    if (i == 0)
-        return setError(QStringLiteral("Invalid chunk size"));
-    // Extensions are ignored, but nothing else may follow the size.
-    QByteArrayView rest = line.sliced(i);
-    while (!rest.isEmpty() && (rest.front() == ' ' || rest.front() == '\t'))
-        rest = rest.sliced(1);
-    if (!rest.isEmpty()) {
-        if (rest.front() != ';')
-            return setError(QStringLiteral("Invalid chunk size"));
-        for (const char c : rest) {
-            if (isCtl(uchar(c)) && c != '\t')
-                return setError(QStringLiteral("Invalid chunk extension"));
-        }
-    }
+    const char *error = nullptr;
+    const qint64 size = parseChunkSizeLine(line, &error);
+    if (size < 0)
+        return setError(QString::fromLatin1(error));
     if (size == 0) {
         m_state = State::TrailerLine;
         return true;
