@@ -23,30 +23,12 @@
 #include <QTemporaryDir>
 #include <QTest>
 
+#include "TestGateway.h"
+
 using namespace gh;
+using gh::test::TestGateway;
 
 namespace {
-
-// A real gateway on free loopback ports over a throwaway data dir.
-struct TestGateway
-{
-    QTemporaryDir dir;
-    Gateway gateway;
-
-    bool start()
-    {
-        GatewayOptions options;
-        options.dataDir = dir.path();
-        options.listenPort = 0;
-        options.adminPort = 0;
-        options.workers = 1;
-        if (!gateway.open(options) || !gateway.start()) {
-            qWarning() << "gateway did not start:" << gateway.lastError();
-            return false;
-        }
-        return true;
-    }
-};
 
 // One HTTP exchange, bounded in time; returns the status code (0: no response).
 int http(const QByteArray &method, const QString &url, const QString &token = {},
