@@ -253,6 +253,24 @@ function openAiTextOf(content) {
   return '';
 }
 
+// OpenAI itself (and Azure) reject parameters they do not know; other OpenAI-style
+// services are laxer and ignore them.
+const OPENAI_CHAT_FIELDS = new Set([
+  'model', 'messages', 'audio', 'frequency_penalty', 'function_call', 'functions', 'logit_bias', 'logprobs',
+  'max_completion_tokens', 'max_tokens', 'metadata', 'modalities', 'n', 'parallel_tool_calls', 'prediction',
+  'presence_penalty', 'prompt_cache_key', 'prompt_cache_retention', 'reasoning_effort', 'response_format',
+  'safety_identifier', 'seed', 'service_tier', 'stop', 'store', 'stream', 'stream_options', 'temperature',
+  'tool_choice', 'tools', 'top_logprobs', 'top_p', 'user', 'verbosity', 'web_search_options',
+  'data_sources', // Azure "on your data"
+]);
+const OPENAI_EMBEDDING_FIELDS = new Set(['model', 'input', 'encoding_format', 'dimensions', 'user']);
+
+function unknownOpenAiField(body, known) {
+  const field = Object.keys(body).find((k) => !known.has(k));
+  return field === undefined ? null
+    : openAiError(`Unrecognized request argument supplied: ${field}`, 'invalid_request_error', null, null);
+}
+
 // Returns an error body or null.
 function validateOpenAiChat(body, { requireModel }) {
   if (requireModel && (body.model === undefined || body.model === null))
@@ -585,6 +603,10 @@ async function handleOpenAi(req, res, vendor, rest, body, rawBody, query, azureD
   const model = vendor === 'azure' ? azureDeployment : body.model;
   const dialect = { failureBody: (status) => openAiFailureBody(vendor, status) };
 
+  const strict = vendor === 'openai' || vendor === 'azure';
+  const unknown = strict && unknownOpenAiField(body, rest === '/embeddings' ? OPENAI_EMBEDDING_FIELDS : OPENAI_CHAT_FIELDS);
+  if (unknown)
+    return send(res, 400, unknown);
   if (rest === '/embeddings')
     return handleOpenAiEmbeddings(req, res, vendor, model, body, dialect);
 

@@ -130,6 +130,10 @@ test('OpenAI errors: auth and malformed requests in OpenAI shape', async () => {
   assert.equal((await noMessages.json()).error.param, 'messages');
   const wrongType = await post('/openai/v1/chat/completions', { model: 'm', messages: 'hi' }, OPENAI);
   assert.equal((await wrongType.json()).error.code, 'invalid_type');
+  const unknown = await post('/openai/v1/chat/completions',
+                             { model: 'm', messages: [{ role: 'user', content: 'x' }], top_k: 3 }, OPENAI);
+  assert.equal(unknown.status, 400);
+  assert.equal((await unknown.json()).error.message, 'Unrecognized request argument supplied: top_k');
   const orphanTool = await post('/openai/v1/chat/completions',
                                 { model: 'm', messages: [{ role: 'tool', tool_call_id: 'x', content: 'r' }] }, OPENAI);
   assert.equal(orphanTool.status, 400);
