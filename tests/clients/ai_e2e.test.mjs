@@ -325,8 +325,10 @@ describe('Embeddings through the OpenAI SDK', { skip }, () => {
       else
         assert.equal(res.usage.prompt_tokens, tokensForText(inputs.join('').length));
 
+      // As JSON numbers the values are float32s (OpenAI prints them at float32 precision too):
+      // read back as float32 they must be the same bits.
       const floats = await openai.embeddings.create({ model, input: 'alpha', encoding_format: 'float' });
-      assert.deepEqual(floats.data[0].embedding, embeddingFor('alpha', 8));
+      assert.deepEqual(floats.data[0].embedding.map(Math.fround), embeddingFor('alpha', 8));
     });
   }
   for (const model of ['e-openai', 'e-gemini', 'e-azure']) {
@@ -445,9 +447,11 @@ describe('models, errors, fallback, broken streams', { skip }, () => {
     const expectedCost = (tokensIn * 2.5 + tokensOut * 10) / 1e6; // prices in the e2e config
     let row;
     for (let i = 0; i < 40 && !row; i++) {
-      const logs = await (await fetch(`${process.env.GATEHOUSE_ADMIN_URL}/logs?limit=20`, {
+      const reply = await fetch(`${process.env.GATEHOUSE_ADMIN_URL}/logs?limit=20`, {
         headers: { authorization: `Bearer ${process.env.GATEHOUSE_ADMIN_TOKEN}` },
-      })).json();
+      });
+      assert.equal(reply.status, 200, 'GET /logs on the admin listener');
+      const logs = await reply.json();
       const rows = Array.isArray(logs) ? logs : logs.logs ?? logs.items ?? [];
       row = rows.find((r) => r.provider === 'p-openai' && r.tokens_in === tokensIn && r.tokens_out === tokensOut);
       if (!row)
