@@ -1,6 +1,7 @@
 #include "Gateway.h"
 
 #include "admin/AdminApi.h"
+#include "ai/AiCatalog.h"
 #include "config/ConfigApplier.h"
 #include "config/ConfigExporter.h"
 #include "config/ConfigLoader.h"
@@ -51,6 +52,7 @@ Gateway::Gateway(QObject *parent)
     , m_snapshots(std::make_unique<SnapshotHolder>())
     , m_healthRegistry(std::make_unique<TargetHealthRegistry>())
     , m_healthChecker(std::make_unique<HealthChecker>())
+    , m_desktopKey(ApiKey::generate().toLatin1())
 {}
 
 Gateway::~Gateway()
@@ -243,11 +245,13 @@ void Gateway::publishSnapshot()
     QStringList warnings;
     ConsumerDirectory consumers = ConsumerDirectory::build(
         exporter.list(EntityKind::Consumer), *m_resolver, &warnings);
+    consumers.addKey(m_desktopKey, QStringLiteral("gatehouse-desktop"));
+    auto ai = std::make_shared<const AiCatalog>(AiCatalog::build(config, *m_resolver, &warnings));
     for (const QString &warning : std::as_const(warnings))
         qWarning("gatehouse: %s", qPrintable(warning));
     const std::shared_ptr<const ConfigSnapshot> previous = m_snapshots->current();
     auto snapshot = ConfigSnapshot::build(config, *m_healthRegistry, ++m_generation, previous.get(),
-                                          std::move(consumers));
+                                          std::move(consumers), std::move(ai));
     m_snapshots->publish(snapshot);
     m_healthChecker->setSnapshot(snapshot);
 }

@@ -59,6 +59,9 @@ public:
     quint64 requestsServed() const;
     int openConnections() const;
     QString adminToken() const { return m_adminToken; }
+    // The desktop app's own consumer key ("gatehouse-desktop", all models): generated per
+    // process, never stored, so the Playground can call the gateway's AI endpoints.
+    QByteArray desktopKey() const { return m_desktopKey; }
 
     // Read access to what the store holds, for the desktop pages (main thread only).
     QList<QJsonObject> entities(EntityKind kind) const;
@@ -101,6 +104,7 @@ private:
     std::unique_ptr<SnapshotHolder> m_snapshots;       // outlives the servers reading it
     std::unique_ptr<TargetHealthRegistry> m_healthRegistry;
     std::unique_ptr<HealthChecker> m_healthChecker;
+    QByteArray m_desktopKey;
     std::unique_ptr<Store> m_store;
     std::unique_ptr<SecretStore> m_secretStore;
     std::unique_ptr<SecretResolver> m_resolver;

@@ -22,6 +22,11 @@ public:
     // includeUsage: the caller asked for usage in its stream (OpenAI stream_options);
     // Anthropic callers always get it.
     ChatStreamTranslator(ChatDialect upstream, ChatDialect client, bool includeUsage);
+    // Any upstream dialect: its decoder, and whether its stream is NDJSON (one JSON object
+    // per line, handed to the decoder as an SseEvent's data) instead of SSE.
+    enum class Framing { Sse, Ndjson };
+    ChatStreamTranslator(std::unique_ptr<ChatStreamDecoder> decoder, Framing framing,
+                         ChatDialect client, bool includeUsage);
     ~ChatStreamTranslator();
 
     QByteArray feed(QByteArrayView upstreamBytes);
@@ -41,8 +46,16 @@ public:
 
 private:
     QByteArray process(const ChatStreamEvent &event);
+    QByteArray decode(const SseEvent &event);
+    QList<SseEvent> ndjsonLines(QByteArrayView bytes, bool end);
+
+    // An NDJSON line longer than this is not an answer chunk but a broken upstream.
+    static constexpr qsizetype MaxLineBytes = 16 * 1024 * 1024;
 
     SseParser m_parser;
+    Framing m_framing = Framing::Sse;
+    QByteArray m_line; // NDJSON: the incomplete last line
+    bool m_lineTooLong = false;
     std::unique_ptr<ChatStreamDecoder> m_decoder;
     std::unique_ptr<ChatStreamEncoder> m_encoder;
     ChatUsage m_usage;

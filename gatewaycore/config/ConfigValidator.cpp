@@ -677,6 +677,17 @@ void Validation::provider(QJsonObject &object, const QString &path)
                }
            });
     integer(object, path, key("timeout_ms"), Need::Optional, Limits::positive(), 600000);
+
+    // Azure OpenAI versions its REST API per request (?api-version=); no other type has one.
+    static const QRegularExpression apiVersion(
+        QStringLiteral("^[0-9]{4}-[0-9]{2}-[0-9]{2}(-preview)?$|^v1$|^latest$|^preview$"));
+    if (const auto version = string(object, path, key("api_version"), Need::Optional)) {
+        if (type && *type != QLatin1String("azure-openai"))
+            add(join(path, key("api_version")), QStringLiteral("only applies to type azure-openai"));
+        else if (!apiVersion.match(*version).hasMatch())
+            add(join(path, key("api_version")),
+                QStringLiteral("must look like 2024-10-21 or 2025-04-01-preview"));
+    }
 }
 
 void Validation::model(QJsonObject &object, const QString &path)

@@ -57,4 +57,9 @@ QString ConsumerDirectory::consumerForKey(QByteArrayView rawKey) const
     return m_byDigest.value(QCryptographicHash::hash(rawKey, QCryptographicHash::Sha256));
 }
 
+void ConsumerDirectory::addKey(QByteArrayView rawKey, const QString &consumer)
+{
+    m_byDigest.insert(QCryptographicHash::hash(rawKey, QCryptographicHash::Sha256), consumer);
+}
+
 } // namespace gh

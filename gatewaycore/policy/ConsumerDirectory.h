@@ -31,6 +31,8 @@ public:
     // The consumer owning rawKey, or a null string. One SHA-256 and one hash lookup.
     QString consumerForKey(QByteArrayView rawKey) const;
     int keyCount() const { return int(m_byDigest.size()); }
+    // A key that exists only in memory (the desktop app's own key for its Playground).
+    void addKey(QByteArrayView rawKey, const QString &consumer);
 
 private:
     QHash<QByteArray, QString> m_byDigest; // raw SHA-256 (32 bytes) → consumer

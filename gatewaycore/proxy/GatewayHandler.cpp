@@ -1,12 +1,17 @@
 #include "GatewayHandler.h"
 
+#include "AiCall.h"
 #include "ProxyCall.h"
+#include "ai/AiCatalog.h"
+#include "ai/OpenAiEmbeddingsCodec.h"
 #include "http/HttpExchange.h"
 #include "routing/ConfigSnapshot.h"
 
+#include <QDateTime>
 #include <QJsonArray>
 #include <QJsonObject>
 #include <QRandomGenerator>
+#include <QTimeZone>
 
 #include <chrono>
 
@@ -31,8 +36,10 @@ bool consumerAllowed(const CompiledRoute &route, const QString &consumer)
 
 GatewayHandler::GatewayHandler(const SnapshotHolder &snapshots, quint64 seed)
     : m_routing(snapshots, seed)
+    , m_random(seed ? seed : QRandomGenerator::global()->generate64())
 {
-    m_idPrefix = QByteArray::number(QRandomGenerator::global()->generate64(), 16).rightJustified(16, '0');
+    m_idPrefix =
+        QByteArray::number(QRandomGenerator::global()->generate64(), 16).rightJustified(16, '0');
 }
 
 GatewayHandler::~GatewayHandler() = default;
@@ -53,10 +60,12 @@ QByteArray GatewayHandler::nextRequestId()
     return m_idPrefix + QByteArray::number(++m_counter, 16).rightJustified(8, '0');
 }
 
-void GatewayHandler::answer(HttpExchange *exchange, HttpResponse response, const QByteArray &requestId)
+void GatewayHandler::answer(HttpExchange *exchange, HttpResponse response,
+                            const QByteArray &requestId)
 {
     response.headers.set("x-gatehouse-request-id", requestId);
-    response.headers.set("x-gatehouse-overhead-us", QByteArray::number(elapsedUs(exchange->startNs())));
+    response.headers.set("x-gatehouse-overhead-us",
+                         QByteArray::number(elapsedUs(exchange->startNs())));
     exchange->respond(response);
 }
 
@@ -67,29 +76,37 @@ void GatewayHandler::handle(HttpExchange *exchange)
 
     if (request.path == "/_gatehouse/health") {
         if (request.method != "GET" && request.method != "HEAD")
-            return answer(exchange, HttpResponse::error(405, QStringLiteral("use GET /_gatehouse/health")), requestId);
-        return answer(exchange,
-                      HttpResponse::json(200, QJsonObject{{"status", "ok"},
-                                                          {"version", QStringLiteral(GATEHOUSE_VERSION)}}),
-                      requestId);
+            return answer(exchange,
+                          HttpResponse::error(405, QStringLiteral("use GET /_gatehouse/health")),
+                          requestId);
+        return answer(
+            exchange,
+            HttpResponse::json(
+                200, QJsonObject{{"status", "ok"}, {"version", QStringLiteral(GATEHOUSE_VERSION)}}),
+            requestId);
     }
 
     // Held for the whole request: a reload never changes a request midway.
     std::shared_ptr<WorkerConfig> config = m_routing.refresh();
-    const RouteMatch match = config->match(request.method, request.headers.value("host"), request.path);
+    const RouteMatch match =
+        config->match(request.method, request.headers.value("host"), request.path);
+    if (handleAi(exchange, config, match, requestId))
+        return;
     switch (match.outcome) {
     case RouteMatch::Outcome::NotFound:
         return answer(exchange,
                       HttpResponse::error(404,
                                           QStringLiteral("no route matches %1 %2")
-                                              .arg(QString::fromLatin1(request.method), QString::fromUtf8(request.path)),
+                                              .arg(QString::fromLatin1(request.method),
+                                                   QString::fromUtf8(request.path)),
                                           "route_not_found", "not_found"),
                       requestId);
     case RouteMatch::Outcome::Gone:
-        return answer(exchange,
-                      HttpResponse::error(410, QStringLiteral("route %1 is retired").arg(match.route->name),
-                                          "route_retired", "not_found"),
-                      requestId);
+        return answer(
+            exchange,
+            HttpResponse::error(410, QStringLiteral("route %1 is retired").arg(match.route->name),
+                                "route_retired", "not_found"),
+            requestId);
     case RouteMatch::Outcome::MethodNotAllowed: {
         HttpResponse r = HttpResponse::error(
             405, QStringLiteral("%1 is not allowed here").arg(QString::fromLatin1(request.method)),
@@ -105,43 +122,161 @@ void GatewayHandler::handle(HttpExchange *exchange)
     QString consumer;
     QByteArray credentialHeader;
     if (route.auth == CompiledRoute::Auth::Key) {
-        const ConsumerDirectory::PresentedKey presented = ConsumerDirectory::presentedKey(request.headers);
+        const ConsumerDirectory::PresentedKey presented =
+            ConsumerDirectory::presentedKey(request.headers);
         if (presented.key.isEmpty()) {
-            HttpResponse r = HttpResponse::error(
-                401, QStringLiteral("this route needs a consumer key: send Authorization: Bearer <key> or x-api-key"),
-                "missing_api_key", "authentication_error");
+            HttpResponse r =
+                HttpResponse::error(401,
+                                    QStringLiteral("this route needs a consumer key: send "
+                                                   "Authorization: Bearer <key> or x-api-key"),
+                                    "missing_api_key", "authentication_error");
             r.headers.set("WWW-Authenticate", "Bearer realm=\"gatehouse\"");
             return answer(exchange, r, requestId);
         }
         consumer = config->snapshot().consumers().consumerForKey(presented.key);
         if (consumer.isNull()) {
-            HttpResponse r = HttpResponse::error(401, QStringLiteral("invalid consumer key"), "invalid_api_key",
-                                                 "authentication_error");
-            r.headers.set("WWW-Authenticate", "Bearer realm=\"gatehouse\", error=\"invalid_token\"");
+            HttpResponse r = HttpResponse::error(401, QStringLiteral("invalid consumer key"),
+                                                 "invalid_api_key", "authentication_error");
+            r.headers.set("WWW-Authenticate",
+                          "Bearer realm=\"gatehouse\", error=\"invalid_token\"");
             return answer(exchange, r, requestId);
         }
         if (!consumerAllowed(route, consumer)) {
-            return answer(exchange,
-                          HttpResponse::error(403, QStringLiteral("consumer %1 may not call route %2").arg(consumer, route.name),
-                                              "forbidden", "permission_error"),
-                          requestId);
+            return answer(
+                exchange,
+                HttpResponse::error(
+                    403,
+                    QStringLiteral("consumer %1 may not call route %2").arg(consumer, route.name),
+                    "forbidden", "permission_error"),
+                requestId);
         }
         credentialHeader = presented.header;
     } else if (route.auth == CompiledRoute::Auth::Jwt) {
         // Fail closed until JWT verification exists: never let a JWT route through unchecked.
-        return answer(exchange,
-                      HttpResponse::error(401, QStringLiteral("route %1 needs JWT authentication, which this "
-                                                              "Gatehouse version cannot verify yet")
-                                                   .arg(route.name),
-                                          "jwt_unsupported", "authentication_error"),
-                      requestId);
+        return answer(
+            exchange,
+            HttpResponse::error(401,
+                                QStringLiteral("route %1 needs JWT authentication, which this "
+                                               "Gatehouse version cannot verify yet")
+                                    .arg(route.name),
+                                "jwt_unsupported", "authentication_error"),
+            requestId);
     }
 
     if (!exchange->setBodyLimit(route.maxBodyBytes))
         return; // 413 answered
 
-    auto *call = new ProxyCall(exchange, std::move(config), match, consumer, credentialHeader, requestId, m_pool);
+    auto *call = new ProxyCall(exchange, std::move(config), match, consumer, credentialHeader,
+                               requestId, m_pool);
     call->start();
+}
+
+bool GatewayHandler::handleAi(HttpExchange *exchange, const std::shared_ptr<WorkerConfig> &config,
+                              const RouteMatch &match, const QByteArray &requestId)
+{
+    const HttpRequest &request = exchange->request();
+    enum class Kind { Chat, Messages, Embeddings, Models };
+    Kind kind;
+    if (request.path == "/v1/chat/completions")
+        kind = Kind::Chat;
+    else if (request.path == "/v1/messages")
+        kind = Kind::Messages;
+    else if (request.path == "/v1/embeddings")
+        kind = Kind::Embeddings;
+    else if (request.path == "/v1/models")
+        kind = Kind::Models;
+    else
+        return false;
+    const AiCatalog &catalog = config->snapshot().ai();
+    // With no AI models configured, a user's own route for these paths (an OpenAI-style
+    // upstream proxied as is) keeps working.
+    if (catalog.isEmpty() && match.outcome != RouteMatch::Outcome::NotFound)
+        return false;
+
+    // Anthropic's SDK sends anthropic-version on every call, /v1/models included.
+    const ChatDialect dialect =
+        kind == Kind::Messages ||
+                (kind == Kind::Models && request.headers.contains("anthropic-version"))
+            ? ChatDialect::Anthropic
+            : ChatDialect::OpenAi;
+    const auto fail = [&](const ChatError &error, const QByteArray &allow = {}) {
+        HttpResponse response =
+            HttpResponse::json(allow.isEmpty() ? AiCall::errorStatus(dialect, error) : 405,
+                               AiCall::errorBody(dialect, error));
+        if (!allow.isEmpty())
+            response.headers.set("Allow", allow);
+        if (error.kind == ChatError::Kind::Authentication)
+            response.headers.set("WWW-Authenticate", "Bearer realm=\"gatehouse\"");
+        answer(exchange, response, requestId);
+        return true;
+    };
+
+    const QByteArray method = kind == Kind::Models ? "GET" : "POST";
+    if (request.method != method && !(kind == Kind::Models && request.method == "HEAD")) {
+        return fail({ChatError::Kind::InvalidRequest,
+                     QStringLiteral("use %1 %2")
+                         .arg(QString::fromLatin1(method), QString::fromUtf8(request.path)),
+                     {}},
+                    method);
+    }
+
+    QString consumer;
+    if (config->snapshot().settings().value(QLatin1String("ai_auth")).toString() !=
+        QLatin1String("none")) {
+        const ConsumerDirectory::PresentedKey presented =
+            ConsumerDirectory::presentedKey(request.headers);
+        if (presented.key.isEmpty())
+            return fail(
+                {ChatError::Kind::Authentication,
+                 QStringLiteral(
+                     "the AI endpoints need a consumer key: send Authorization: Bearer <key> or "
+                     "x-api-key"),
+                 {}});
+        consumer = config->snapshot().consumers().consumerForKey(presented.key);
+        if (consumer.isNull())
+            return fail(
+                {ChatError::Kind::Authentication, QStringLiteral("invalid consumer key"), {}});
+    }
+
+    if (kind == Kind::Models) {
+        QStringList names;
+        for (const QString &name : catalog.modelNames()) {
+            if (consumer.isEmpty() || catalog.consumerMayUse(consumer, name))
+                names.append(name);
+        }
+        const qint64 created =
+            config->snapshot().generation() ? QDateTime::currentSecsSinceEpoch() : 0;
+        QJsonObject body;
+        if (dialect == ChatDialect::Anthropic) {
+            // Anthropic's list shape:
+            // {data:[{type,id,display_name,created_at}],has_more,first_id,last_id}.
+            QJsonArray data;
+            const QString createdAt =
+                QDateTime::fromSecsSinceEpoch(created, QTimeZone::utc()).toString(Qt::ISODate);
+            for (const QString &name : std::as_const(names))
+                data.append(QJsonObject{{QStringLiteral("type"), QStringLiteral("model")},
+                                        {QStringLiteral("id"), name},
+                                        {QStringLiteral("display_name"), name},
+                                        {QStringLiteral("created_at"), createdAt}});
+            body = QJsonObject{{QStringLiteral("data"), data},
+                               {QStringLiteral("has_more"), false},
+                               {QStringLiteral("first_id"),
+                                names.isEmpty() ? QJsonValue() : QJsonValue(names.first())},
+                               {QStringLiteral("last_id"),
+                                names.isEmpty() ? QJsonValue() : QJsonValue(names.last())}};
+        } else {
+            body = OpenAiEmbeddingsCodec::writeModelList(names, created);
+        }
+        answer(exchange, HttpResponse::json(200, body), requestId);
+        return true;
+    }
+
+    const AiCall::Endpoint endpoint = kind == Kind::Chat       ? AiCall::Endpoint::ChatCompletions
+                                      : kind == Kind::Messages ? AiCall::Endpoint::Messages
+                                                               : AiCall::Endpoint::Embeddings;
+    auto *call = new AiCall(exchange, config, endpoint, consumer, requestId, m_pool, m_random);
+    call->start();
+    return true;
 }
 
 } // namespace gh

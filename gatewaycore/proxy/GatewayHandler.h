@@ -6,6 +6,7 @@
 #include "routing/WorkerRouting.h"
 
 #include <QByteArray>
+#include <QRandomGenerator>
 
 namespace gh {
 
@@ -31,11 +32,15 @@ public:
 private:
     QByteArray nextRequestId();
     void answer(HttpExchange *exchange, HttpResponse response, const QByteArray &requestId);
+    // SPEC §4 AI endpoints: true when the request was one (answered or handed to an AiCall).
+    bool handleAi(HttpExchange *exchange, const std::shared_ptr<WorkerConfig> &config,
+                  const RouteMatch &match, const QByteArray &requestId);
 
     WorkerRouting m_routing;
     UpstreamPool m_pool;
     QByteArray m_idPrefix; // random per worker; a counter makes each id unique
     quint64 m_counter = 0;
+    QRandomGenerator m_random; // weighted AI target picks
 };
 
 } // namespace gh

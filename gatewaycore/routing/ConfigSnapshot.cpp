@@ -11,10 +11,12 @@ std::shared_ptr<const ConfigSnapshot> ConfigSnapshot::build(const QJsonObject &n
                                                             TargetHealthRegistry &registry,
                                                             quint64 generation,
                                                             const ConfigSnapshot *previous,
-                                                            ConsumerDirectory consumers)
+                                                            ConsumerDirectory consumers,
+                                                            std::shared_ptr<const AiCatalog> ai)
 {
     std::shared_ptr<ConfigSnapshot> snapshot(new ConfigSnapshot);
     snapshot->m_generation = generation;
+    snapshot->m_ai = ai ? std::move(ai) : std::make_shared<const AiCatalog>();
     snapshot->m_consumers = std::move(consumers);
     snapshot->m_config = normalizedConfig;
     snapshot->m_settings = normalizedConfig.value(QLatin1String("settings")).toObject();
@@ -54,7 +56,9 @@ std::shared_ptr<const ConfigSnapshot> ConfigSnapshot::build(const QJsonObject &n
 
 std::shared_ptr<const ConfigSnapshot> ConfigSnapshot::empty()
 {
-    return std::shared_ptr<const ConfigSnapshot>(new ConfigSnapshot);
+    std::shared_ptr<ConfigSnapshot> snapshot(new ConfigSnapshot);
+    snapshot->m_ai = std::make_shared<const AiCatalog>();
+    return snapshot;
 }
 
 const CompiledService *ConfigSnapshot::service(int index) const

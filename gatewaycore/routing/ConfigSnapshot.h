@@ -2,6 +2,7 @@
 
 #include "CompiledService.h"
 #include "RouteTable.h"
+#include "ai/AiCatalog.h"
 #include "policy/ConsumerDirectory.h"
 
 #include <QHash>
@@ -29,7 +30,8 @@ public:
                                                        TargetHealthRegistry &registry,
                                                        quint64 generation,
                                                        const ConfigSnapshot *previous = nullptr,
-                                                       ConsumerDirectory consumers = {});
+                                                       ConsumerDirectory consumers = {},
+                                                       std::shared_ptr<const AiCatalog> ai = {});
     // No routes, no services: what a holder starts with.
     static std::shared_ptr<const ConfigSnapshot> empty();
 
@@ -45,6 +47,8 @@ public:
     const QJsonObject &config() const { return m_config; }
     // Who holds which consumer key (references resolved when the snapshot was built).
     const ConsumerDirectory &consumers() const { return m_consumers; }
+    // Providers, public models and prices (keys resolved when the snapshot was built).
+    const AiCatalog &ai() const { return *m_ai; }
 
 private:
     ConfigSnapshot() = default;
@@ -56,6 +60,7 @@ private:
     QJsonObject m_settings;
     QJsonObject m_config;
     ConsumerDirectory m_consumers;
+    std::shared_ptr<const AiCatalog> m_ai;
 };
 
 } // namespace gh

@@ -439,7 +439,17 @@ describe('models, errors, fallback, broken streams', { skip }, () => {
     assert.ok(!seen.includes('message_stop'));
   });
 
-  test('the request log has tokens and cost of an AI call', { skip: !process.env.GATEHOUSE_ADMIN_TOKEN }, async () => {
+  test('each answer says what it cost (x-gatehouse-cost-usd, from the configured prices)', async () => {
+    const { data: res, response } = await openai.chat.completions
+      .create({ model: 'm-openai', messages: [{ role: 'user', content: 'What does this cost?' }] })
+      .withResponse();
+    const expectedCost = (res.usage.prompt_tokens * 2.5 + res.usage.completion_tokens * 10) / 1e6; // e2e config prices
+    const header = Number(response.headers.get('x-gatehouse-cost-usd'));
+    assert.ok(Math.abs(header - expectedCost) < 1e-8, `cost ${header}, expected ${expectedCost}`);
+  });
+
+  // The request log and GET /logs are issue 6 (observability); until then this documents the contract.
+  test('the request log has tokens and cost of an AI call', { todo: 'request log (GET /logs) lands with issue 6', skip: !process.env.GATEHOUSE_ADMIN_TOKEN }, async () => {
     const text = 'Log me with a rather distinctive sentence';
     const res = await openai.chat.completions.create({ model: 'm-openai', messages: [{ role: 'user', content: text }] });
     const tokensIn = res.usage.prompt_tokens;

@@ -151,6 +151,8 @@ private:
         m_owner->m_bodyBytes += bytes.size();
         if (c.hash)
             c.hash->addData(bytes);
+        if (m_owner->m_keepBodies && c.request.body.size() + bytes.size() <= 1024 * 1024)
+            c.request.body.append(bytes.data(), bytes.size());
     }
 
     void fail(Connection &c)

@@ -25,6 +25,7 @@ struct SeenRequest
     QList<std::pair<QByteArray, QByteArray>> headers;
     qint64 bodyBytes = 0;
     QByteArray bodySha256; // hex; empty when hashing is off
+    QByteArray body;       // only with setKeepBodies(true): small bodies to inspect
     bool chunked = false;
     // The handler runs twice: when the head arrived (complete false; only a reply with
     // answerAtHead counts then) and when the body has (complete true).
@@ -72,10 +73,13 @@ public:
     QString url(const QString &path = {}) const;
 
     void setHashBodies(bool hash) { m_hashBodies = hash; }
+    // Keep each body (up to 1 MiB) in SeenRequest::body: for tests of what was sent.
+    void setKeepBodies(bool keep) { m_keepBodies = keep; }
     // Stop reading (each connection's socket buffer is capped, so the kernel buffers fill
     // and the sender is flow-controlled) or go on.
     void setReadPaused(bool paused);
     bool hashBodies() const { return m_hashBodies; }
+    bool keepBodies() const { return m_keepBodies; }
 
     // Request heads seen, connections accepted, body bytes received (so far, all requests).
     int requests() const { return m_requests.load(); }
@@ -98,6 +102,7 @@ private:
     ScriptedUpstreamServer *m_server = nullptr;
     quint16 m_port = 0;
     std::atomic<bool> m_hashBodies{true};
+    std::atomic<bool> m_keepBodies{false};
     std::atomic<bool> m_readPaused{false};
     std::atomic<int> m_requests{0};
     std::atomic<int> m_nextId{0};

@@ -488,6 +488,14 @@ void TestConfigValidator::badInputs_data()
                        "providers[4].headers.X-Ref: invalid secret reference \"${env:}\": empty "
                        "variable name"};
 
+    QTest::newRow("azure api_version")
+        << QByteArray("providers:\n"
+                      "  - {name: az, type: azure-openai, base_url: \"https://r.openai.azure.com\", "
+                      "api_key: \"${env:AZ}\", api_version: \"october\"}\n"
+                      "  - {name: oa, type: openai, api_key: \"${env:OA}\", api_version: \"2024-10-21\"}\n")
+        << QStringList{"providers[0].api_version: must look like 2024-10-21 or 2025-04-01-preview",
+                       "providers[1].api_version: only applies to type azure-openai"};
+
     // --- settings
     QTest::newRow("settings values")
         << QByteArray("settings:\n  log_bodies: 1\n  log_retention_days: -1\n  cache: {max_mb: "
@@ -548,6 +556,9 @@ void TestConfigValidator::goodInputs_data()
 
     QTest::newRow("empty") << QByteArray();
     QTest::newRow("empty sections") << QByteArray("providers: []\nroutes: []\nsettings: {}\n");
+    QTest::newRow("azure with api_version")
+        << QByteArray("providers: [{name: az, type: azure-openai, base_url: \"https://r.openai.azure.com\", "
+                      "api_key: \"${env:AZ}\", api_version: \"2025-04-01-preview\"}]\n");
     QTest::newRow("local provider without key")
         << QByteArray("providers: [{name: local, type: ollama}]\n");
     QTest::newRow("mock provider on loopback")

@@ -1,0 +1,550 @@
+#include "AiCall.h"
+
+#include "GatewayHandler.h"
+#include "ai/AiCatalog.h"
+#include "ai/AnthropicMessagesCodec.h"
+#include "ai/ChatStreamTranslator.h"
+#include "ai/OpenAiChatCodec.h"
+#include "ai/OpenAiEmbeddingsCodec.h"
+#include "http/HttpExchange.h"
+#include "http/UpstreamConnection.h"
+#include "http/UpstreamPool.h"
+#include "routing/ConfigSnapshot.h"
+#include "routing/WorkerConfig.h"
+
+#include <QJsonDocument>
+#include <QRandomGenerator>
+
+namespace gh {
+
+namespace {
+
+// Statuses after which another target or a fallback model may succeed (SPEC §3 models).
+bool isRetriableStatus(int status)
+{
+    return status == 408 || status == 429 || status >= 500;
+}
+
+ChatError fromUpstreamError(UpstreamError error, const CompiledProvider &provider,
+                            const QString &message)
+{
+    const bool timeout =
+        error == UpstreamError::ConnectTimeout || error == UpstreamError::ReadTimeout;
+    return {timeout ? ChatError::Kind::Timeout : ChatError::Kind::BadGateway,
+            QStringLiteral("provider %1: %2").arg(provider.name, message),
+            {}};
+}
+
+} // namespace
+
+AiCall::AiCall(HttpExchange *exchange, std::shared_ptr<WorkerConfig> config, Endpoint endpoint,
+               QString consumer, QByteArray requestId, UpstreamPool &pool, QRandomGenerator &random)
+    : m_exchange(exchange)
+    , m_config(std::move(config))
+    , m_endpoint(endpoint)
+    , m_dialect(dialect(endpoint))
+    , m_consumer(std::move(consumer))
+    , m_requestId(std::move(requestId))
+    , m_pool(pool)
+    , m_random(random)
+{
+    m_catalog = &m_config->snapshot().ai();
+    m_segmentStartNs = exchange->startNs();
+    connect(exchange, &HttpExchange::clientClosed, this, &AiCall::onClientClosed);
+}
+
+AiCall::~AiCall()
+{
+    releaseConnection();
+}
+
+QJsonObject AiCall::errorBody(ChatDialect dialect, const ChatError &error)
+{
+    return dialect == ChatDialect::Anthropic ? AnthropicMessagesCodec::errorBody(error)
+                                             : OpenAiChatCodec::errorBody(error);
+}
+
+int AiCall::errorStatus(ChatDialect dialect, const ChatError &error)
+{
+    return dialect == ChatDialect::Anthropic ? AnthropicMessagesCodec::httpStatus(error)
+                                             : OpenAiChatCodec::httpStatus(error);
+}
+
+void AiCall::start()
+{
+    if (!m_exchange->hasBody()) {
+        onRequestBody();
+        return;
+    }
+    if (!m_exchange->setBodyLimit(MaxRequestBytes)) {
+        finish(); // 413 answered
+        return;
+    }
+    m_exchange->setBodyReceiver(
+        [this](QByteArrayView data) {
+            if (m_requestTooLarge)
+                return;
+            if (m_requestBody.size() + data.size() > MaxRequestBytes) {
+                m_requestTooLarge = true; // chunked bodies: no length to refuse up front
+                m_requestBody.clear();
+                return;
+            }
+            m_requestBody.append(data.data(), data.size());
+        },
+        [this] { onRequestBody(); });
+}
+
+void AiCall::onRequestBody()
+{
+    if (!m_exchange) {
+        finish();
+        return;
+    }
+    if (m_requestTooLarge) {
+        answerError(
+            {ChatError::Kind::RequestTooLarge,
+             QStringLiteral("the request body is larger than %1 bytes").arg(MaxRequestBytes),
+             {}});
+        return;
+    }
+    QJsonParseError parseError;
+    const QJsonDocument doc = QJsonDocument::fromJson(m_requestBody, &parseError);
+    if (parseError.error != QJsonParseError::NoError || !doc.isObject()) {
+        answerError(ChatError::invalid(
+            {}, m_requestBody.isEmpty()
+                    ? QStringLiteral("the request needs a JSON body")
+                    : QStringLiteral("the body is not a JSON object: %1 at offset %2")
+                          .arg(parseError.errorString())
+                          .arg(parseError.offset)));
+        return;
+    }
+    if (!parseRequest(doc.object()))
+        return;
+
+    const CompiledModel *model = m_catalog->model(m_publicModel);
+    if (!model) {
+        answerError({ChatError::Kind::NotFound,
+                     QStringLiteral(
+                         "model %1 is not configured in this gateway (GET /v1/models lists them)")
+                         .arg(m_publicModel),
+                     QStringLiteral("model")});
+        return;
+    }
+    if (!m_consumer.isEmpty() && !m_catalog->consumerMayUse(m_consumer, m_publicModel)) {
+        answerError(
+            {ChatError::Kind::Permission,
+             QStringLiteral("consumer %1 may not use model %2").arg(m_consumer, m_publicModel),
+             QStringLiteral("model")});
+        return;
+    }
+    m_chain = m_catalog->fallbackChain(m_publicModel);
+    m_lastError = {ChatError::Kind::BadGateway,
+                   QStringLiteral("model %1 has no usable target").arg(m_publicModel),
+                   {}};
+    if (!nextAttempt()) {
+        answerError(m_lastError);
+        return;
+    }
+    send();
+}
+
+bool AiCall::parseRequest(const QJsonObject &body)
+{
+    if (m_endpoint == Endpoint::Embeddings) {
+        ChatResult<EmbeddingRequest> parsed = OpenAiEmbeddingsCodec::parseRequest(body);
+        if (!parsed.isOk()) {
+            answerError(parsed.error());
+            return false;
+        }
+        m_embedding = std::move(parsed.value());
+        m_publicModel = m_embedding.model;
+        return true;
+    }
+    ChatResult<ChatRequest> parsed = m_dialect == ChatDialect::Anthropic
+                                         ? AnthropicMessagesCodec::parseRequest(body)
+                                         : OpenAiChatCodec::parseRequest(body);
+    if (!parsed.isOk()) {
+        answerError(parsed.error());
+        return false;
+    }
+    m_chat = std::move(parsed.value());
+    m_publicModel = m_chat.model;
+    m_stream = m_chat.stream;
+    return true;
+}
+
+bool AiCall::nextAttempt()
+{
+    for (;;) {
+        const CompiledModel *model =
+            m_chainPos >= 0 && m_chainPos < m_chain.size() ? m_chain.at(m_chainPos) : nullptr;
+        if (!model || model->targets.isEmpty() || m_attemptsInModel > model->retries) {
+            if (++m_chainPos >= m_chain.size())
+                return false;
+            m_attemptsInModel = 0;
+            m_triedTargets.clear();
+            continue;
+        }
+        // Weighted pick among the targets not tried yet for this model (all again once
+        // each was tried: retries may exceed the number of targets).
+        QList<int> candidates;
+        qint64 totalWeight = 0;
+        for (int i = 0; i < model->targets.size(); ++i) {
+            if (!m_triedTargets.contains(i) && model->targets.at(i).weight > 0) {
+                candidates.append(i);
+                totalWeight += model->targets.at(i).weight;
+            }
+        }
+        if (candidates.isEmpty()) {
+            m_triedTargets.clear();
+            for (int i = 0; i < model->targets.size(); ++i) {
+                if (model->targets.at(i).weight > 0) {
+                    candidates.append(i);
+                    totalWeight += model->targets.at(i).weight;
+                }
+            }
+        }
+        ++m_attemptsInModel;
+        if (candidates.isEmpty())
+            continue;
+        qint64 ticket = qint64(m_random.bounded(quint64(totalWeight)));
+        int chosen = candidates.last();
+        for (int index : std::as_const(candidates)) {
+            ticket -= model->targets.at(index).weight;
+            if (ticket < 0) {
+                chosen = index;
+                break;
+            }
+        }
+        m_triedTargets.append(chosen);
+        const CompiledModel::Target &target = model->targets.at(chosen);
+        const CompiledProvider *provider = m_catalog->provider(target.provider);
+        if (!provider)
+            continue;
+        if (!provider->problem.isEmpty()) {
+            m_lastError = {ChatError::Kind::BadGateway, provider->problem, {}};
+            continue;
+        }
+        m_attempt = {model, chosen, provider, target.model};
+        return true;
+    }
+}
+
+void AiCall::send()
+{
+    const CompiledProvider &provider = *m_attempt.provider;
+    ChatResult<ProviderCall> call =
+        m_endpoint == Endpoint::Embeddings
+            ? ProviderAdapter::embeddingCall(provider, m_attempt.upstreamModel, m_embedding)
+            : ProviderAdapter::chatCall(provider, m_attempt.upstreamModel, m_chat);
+    if (!call.isOk()) {
+        // A parameter this provider cannot honour: the caller must change the request.
+        ChatError error = call.error();
+        if (error.kind == ChatError::Kind::InvalidRequest && !error.message.contains(provider.name))
+            error.message = QStringLiteral("%1 (model %2 is served by provider %3, type %4)")
+                                .arg(error.message, m_publicModel, provider.name,
+                                     ProviderTypes::name(provider.type));
+        answerError(error);
+        return;
+    }
+
+    m_upstreamStatus = 0;
+    m_upstreamBody.clear();
+    m_translator.reset();
+    m_connection = m_pool.acquire(provider.origin);
+    connect(m_connection, &UpstreamConnection::responseHead, this, &AiCall::onHead);
+    connect(m_connection, &UpstreamConnection::responseBody, this, &AiCall::onBody);
+    connect(m_connection, &UpstreamConnection::responseComplete, this, &AiCall::onComplete);
+    connect(m_connection, &UpstreamConnection::failed, this, &AiCall::onFailed);
+
+    UpstreamRequest upstream;
+    upstream.method = call.value().method;
+    upstream.target = call.value().target;
+    upstream.headers = call.value().headers;
+    upstream.headers.set("x-request-id", m_requestId);
+    upstream.bodyMode = UpstreamRequest::BodyMode::Length;
+    upstream.contentLength = call.value().body.size();
+    upstream.connectTimeoutMs = qMin(provider.timeoutMs, 10000);
+    upstream.readTimeoutMs = provider.timeoutMs;
+
+    const qint64 now = GatewayHandler::nowNs();
+    m_gatewayNs += now - m_segmentStartNs;
+    m_connection->start(upstream);
+    m_connection->writeBody(call.value().body);
+    m_connection->endBody();
+}
+
+void AiCall::onHead(int status, const HttpHeaders &headers)
+{
+    Q_UNUSED(headers)
+    m_segmentStartNs = GatewayHandler::nowNs();
+    m_upstreamStatus = status;
+    if (status >= 200 && status < 300 && m_stream) {
+        const ChatStreamTranslator::Framing framing =
+            m_attempt.provider->dialect == ProviderDialect::Ollama
+                ? ChatStreamTranslator::Framing::Ndjson
+                : ChatStreamTranslator::Framing::Sse;
+        m_translator = std::make_unique<ChatStreamTranslator>(
+            ProviderAdapter::streamDecoder(*m_attempt.provider), framing, m_dialect,
+            m_chat.includeUsage);
+    }
+}
+
+void AiCall::onBody(QByteArrayView piece)
+{
+    if (!m_exchange)
+        return;
+    if (m_translator) {
+        const QByteArray out = m_translator->feed(piece);
+        if (!out.isEmpty())
+            writeStream(out);
+        return;
+    }
+    if (m_upstreamBody.size() + piece.size() > MaxBufferedResponseBytes) {
+        releaseConnection();
+        attemptFailed(
+            ChatError::badGateway(QStringLiteral("provider %1 answered more than %2 bytes")
+                                      .arg(m_attempt.provider->name)
+                                      .arg(MaxBufferedResponseBytes)),
+            false);
+        return;
+    }
+    m_upstreamBody.append(piece.data(), piece.size());
+}
+
+void AiCall::onComplete()
+{
+    if (!m_exchange) {
+        finish();
+        return;
+    }
+    if (m_translator) {
+        const QByteArray tail = m_translator->finish();
+        m_usage = m_translator->usage();
+        releaseConnection();
+        if (!m_streamStarted && m_translator->hasFailed()) {
+            // Nothing reached the caller yet: the stream broke before its first event.
+            attemptFailed(ChatError::badGateway(
+                              QStringLiteral("provider %1 ended its stream before any answer")
+                                  .arg(m_attempt.provider->name)),
+                          true);
+            return;
+        }
+        endStream(tail);
+        return;
+    }
+    releaseConnection();
+    completeBuffered();
+}
+
+void AiCall::completeBuffered()
+{
+    const CompiledProvider &provider = *m_attempt.provider;
+    if (m_upstreamStatus < 200 || m_upstreamStatus >= 300) {
+        ChatError error = ProviderAdapter::parseError(provider, m_upstreamStatus, m_upstreamBody);
+        if (error.kind == ChatError::Kind::Authentication ||
+            error.kind == ChatError::Kind::Permission) {
+            // The provider refused the gateway's key: a configuration problem on our side,
+            // not the caller's key.
+            error = ChatError::badGateway(QStringLiteral("provider %1 refused its API key (%2): %3")
+                                              .arg(provider.name)
+                                              .arg(m_upstreamStatus)
+                                              .arg(error.message));
+        } else {
+            error.message = QStringLiteral("provider %1: %2").arg(provider.name, error.message);
+        }
+        attemptFailed(error, isRetriableStatus(m_upstreamStatus));
+        return;
+    }
+
+    if (m_endpoint == Endpoint::Embeddings) {
+        ChatResult<EmbeddingResponse> parsed =
+            ProviderAdapter::parseEmbeddingResponse(provider, m_upstreamBody);
+        if (!parsed.isOk()) {
+            attemptFailed(parsed.error(), false);
+            return;
+        }
+        if (parsed.value().model.isEmpty())
+            parsed.value().model = m_attempt.upstreamModel;
+        m_usage = parsed.value().usage;
+        answerJson(
+            200, OpenAiEmbeddingsCodec::writeResponse(parsed.value(), m_embedding.encodingFormat));
+        return;
+    }
+
+    ChatResult<ChatResponse> parsed = ProviderAdapter::parseChatResponse(provider, m_upstreamBody);
+    if (!parsed.isOk()) {
+        attemptFailed(parsed.error(), false);
+        return;
+    }
+    ChatResponse &response = parsed.value();
+    if (response.model.isEmpty())
+        response.model = m_attempt.upstreamModel;
+    m_usage = response.usage;
+    if (m_dialect == ChatDialect::Anthropic) {
+        ChatResult<QJsonObject> body = AnthropicMessagesCodec::writeResponse(response);
+        if (!body.isOk()) {
+            attemptFailed(body.error(), false);
+            return;
+        }
+        answerJson(200, body.value());
+    } else {
+        answerJson(200, OpenAiChatCodec::writeResponse(response));
+    }
+}
+
+void AiCall::onFailed(UpstreamError error, const QString &message)
+{
+    const CompiledProvider &provider = *m_attempt.provider;
+    const bool staleReuse = error == UpstreamError::ClosedBeforeResponse && m_connection &&
+                            m_connection->wasReused() && m_connection->requestBytesSent() == 0;
+    releaseConnection();
+    if (!m_exchange) {
+        finish();
+        return;
+    }
+    if (staleReuse && !m_streamStarted) {
+        // A pooled connection the provider had closed: the request never arrived there.
+        m_segmentStartNs = GatewayHandler::nowNs();
+        send();
+        return;
+    }
+    const ChatError chatError = fromUpstreamError(error, provider, message);
+    if (m_streamStarted) {
+        endStream(m_translator ? m_translator->fail(chatError) : QByteArray());
+        return;
+    }
+    attemptFailed(chatError, true);
+}
+
+void AiCall::attemptFailed(const ChatError &error, bool retriable)
+{
+    m_segmentStartNs = GatewayHandler::nowNs();
+    m_lastError = error;
+    if (retriable && !m_streamStarted && nextAttempt()) {
+        send();
+        return;
+    }
+    if (m_streamStarted) {
+        endStream(m_translator ? m_translator->fail(error) : QByteArray());
+        return;
+    }
+    answerError(error);
+}
+
+void AiCall::onClientClosed()
+{
+    if (m_connection)
+        m_connection->abort();
+    releaseConnection();
+    finish();
+}
+
+void AiCall::releaseConnection()
+{
+    if (!m_connection)
+        return;
+    UpstreamConnection *connection = std::exchange(m_connection, nullptr);
+    connection->disconnect(this);
+    m_pool.release(connection);
+}
+
+HttpHeaders AiCall::gatewayHeaders() const
+{
+    HttpHeaders headers;
+    headers.set("x-gatehouse-request-id", m_requestId);
+    const qint64 overheadNs = m_gatewayNs + (GatewayHandler::nowNs() - m_segmentStartNs);
+    headers.set("x-gatehouse-overhead-us", QByteArray::number(overheadNs / 1000));
+    if (m_attempt.provider) {
+        headers.set("x-gatehouse-provider", m_attempt.provider->name.toUtf8());
+        headers.set("x-gatehouse-model", m_attempt.upstreamModel.toUtf8());
+    }
+    return headers;
+}
+
+double AiCall::costOf(const ChatUsage &usage) const
+{
+    if (!m_attempt.provider)
+        return 0;
+    const std::optional<ModelPrice> price =
+        m_catalog->price(*m_attempt.provider, m_attempt.upstreamModel);
+    return price ? PriceTable::cost(*price, usage) : -1;
+}
+
+void AiCall::answerError(const ChatError &error)
+{
+    if (m_exchange && !m_exchange->isResponseStarted()) {
+        HttpResponse response =
+            HttpResponse::json(errorStatus(m_dialect, error), errorBody(m_dialect, error));
+        const HttpHeaders headers = gatewayHeaders();
+        for (const HttpHeaders::Entry &entry : headers.entries())
+            response.headers.set(entry.first, entry.second);
+        if (error.kind == ChatError::Kind::RateLimit)
+            response.headers.set("retry-after", "1");
+        m_exchange->respond(response);
+    }
+    finish();
+}
+
+void AiCall::answerJson(int status, const QJsonObject &body)
+{
+    if (m_exchange) {
+        HttpResponse response = HttpResponse::json(status, body);
+        const HttpHeaders headers = gatewayHeaders();
+        for (const HttpHeaders::Entry &entry : headers.entries())
+            response.headers.set(entry.first, entry.second);
+        const double cost = costOf(m_usage);
+        if (cost >= 0)
+            response.headers.set("x-gatehouse-cost-usd", QByteArray::number(cost, 'f', 8));
+        m_exchange->respond(response);
+    }
+    finish();
+}
+
+void AiCall::startStream()
+{
+    HttpHeaders headers = gatewayHeaders();
+    headers.set("content-type", "text/event-stream; charset=utf-8");
+    headers.set("cache-control", "no-cache");
+    m_streamStarted = true;
+    connect(m_exchange, &HttpExchange::writable, this, [this] {
+        if (m_connection)
+            m_connection->resumeReading();
+    });
+    m_exchange->startResponse(200, headers, -1);
+}
+
+void AiCall::writeStream(const QByteArray &bytes)
+{
+    if (!m_exchange)
+        return;
+    if (!m_streamStarted)
+        startStream();
+    // A slow caller: stop reading the provider until it catches up.
+    if (!m_exchange->writeBody(bytes) && m_connection)
+        m_connection->pauseReading();
+}
+
+void AiCall::endStream(const QByteArray &tail)
+{
+    if (m_exchange) {
+        if (!tail.isEmpty())
+            writeStream(tail);
+        if (m_streamStarted)
+            m_exchange->endResponse();
+        else
+            answerError(m_lastError);
+    }
+    finish();
+}
+
+void AiCall::finish()
+{
+    if (m_finished)
+        return;
+    m_finished = true;
+    releaseConnection();
+    deleteLater();
+}
+
+} // namespace gh

@@ -1,0 +1,134 @@
+#pragma once
+
+#include "ai/ChatTypes.h"
+#include "ai/EmbeddingTypes.h"
+#include "ai/ProviderAdapter.h"
+#include "http/UpstreamError.h"
+
+#include <QElapsedTimer>
+#include <QObject>
+#include <QPointer>
+
+#include <memory>
+
+class QRandomGenerator;
+
+namespace gh {
+
+class AiCatalog;
+class ChatStreamTranslator;
+class HttpExchange;
+class HttpHeaders;
+class UpstreamConnection;
+class UpstreamPool;
+class WorkerConfig;
+struct CompiledModel;
+struct CompiledProvider;
+
+// One call to an AI endpoint (SPEC §4: /v1/chat/completions, /v1/messages,
+// /v1/embeddings): reads the caller's JSON body, parses it from the caller's dialect,
+// then tries the public model's targets and fallbacks in turn — each attempt written in
+// its provider's dialect — until one answers. 429, 5xx, timeouts and connection errors
+// move on to the next attempt as long as nothing reached the caller; after a stream began,
+// a failure ends it with an error event in the caller's dialect. Usage and cost of the
+// answer are kept for the response headers and the log. Deletes itself.
+class AiCall : public QObject
+{
+    Q_OBJECT
+
+public:
+    enum class Endpoint { ChatCompletions, Messages, Embeddings };
+
+    // Requests larger than this are refused with 413 (images are sent inline as base64).
+    static constexpr qint64 MaxRequestBytes = 32 * 1024 * 1024;
+    // An upstream answer buffered whole (non-streamed, or an error body) larger than this
+    // is a broken upstream.
+    static constexpr qint64 MaxBufferedResponseBytes = 64 * 1024 * 1024;
+
+    AiCall(HttpExchange *exchange, std::shared_ptr<WorkerConfig> config, Endpoint endpoint,
+           QString consumer, QByteArray requestId, UpstreamPool &pool, QRandomGenerator &random);
+    ~AiCall() override;
+
+    void start();
+
+    static ChatDialect dialect(Endpoint endpoint)
+    {
+        return endpoint == Endpoint::Messages ? ChatDialect::Anthropic : ChatDialect::OpenAi;
+    }
+    // The caller's dialect's error body and status.
+    static QJsonObject errorBody(ChatDialect dialect, const ChatError &error);
+    static int errorStatus(ChatDialect dialect, const ChatError &error);
+
+private:
+    struct Attempt
+    {
+        const CompiledModel *model = nullptr;
+        int target = -1;
+        const CompiledProvider *provider = nullptr;
+        QString upstreamModel;
+    };
+
+    void onRequestBody();
+    bool parseRequest(const QJsonObject &body);
+    bool nextAttempt();
+    void send();
+    void onHead(int status, const HttpHeaders &headers);
+    void onBody(QByteArrayView piece);
+    void onComplete();
+    void onFailed(UpstreamError error, const QString &message);
+    void onClientClosed();
+    void completeBuffered();
+    // The attempt failed before anything reached the caller: try the next one when the
+    // failure is worth it (retriable), else answer it.
+    void attemptFailed(const ChatError &error, bool retriable);
+    void releaseConnection();
+    void answerError(const ChatError &error);
+    void answerJson(int status, const QJsonObject &body);
+    void writeStream(const QByteArray &bytes);
+    void startStream();
+    void endStream(const QByteArray &tail);
+    HttpHeaders gatewayHeaders() const;
+    void pauseUpstream();
+    double costOf(const ChatUsage &usage) const;
+    void finish();
+
+    QPointer<HttpExchange> m_exchange;
+    std::shared_ptr<WorkerConfig> m_config; // keeps the catalog alive
+    const AiCatalog *m_catalog = nullptr;
+    Endpoint m_endpoint;
+    ChatDialect m_dialect;
+    QString m_consumer;
+    QByteArray m_requestId;
+    UpstreamPool &m_pool;
+    QRandomGenerator &m_random;
+
+    QByteArray m_requestBody;
+    bool m_requestTooLarge = false;
+    ChatRequest m_chat;
+    EmbeddingRequest m_embedding;
+    QString m_publicModel;
+    bool m_stream = false;
+
+    QList<const CompiledModel *> m_chain;
+    int m_chainPos = -1;
+    int m_attemptsInModel = 0;
+    QList<int> m_triedTargets; // of the current model
+    Attempt m_attempt;
+    ChatError m_lastError;
+
+    UpstreamConnection *m_connection = nullptr;
+    int m_upstreamStatus = 0;
+    QByteArray m_upstreamBody; // buffered: non-stream answers and error bodies
+    std::unique_ptr<ChatStreamTranslator> m_translator;
+    bool m_streamStarted = false;
+    bool m_finished = false;
+
+    // Time inside the gateway (x-gatehouse-overhead-us): summed over the stretches
+    // between the request head and each hand-off to a provider, and from the provider's
+    // answer to our response head.
+    qint64 m_gatewayNs = 0;
+    qint64 m_segmentStartNs = 0;
+    ChatUsage m_usage;
+};
+
+} // namespace gh
