@@ -5,8 +5,10 @@
 #include "EntityListPage.h"
 #include "Gateway.h"
 #include "GatewayStateText.h"
+#include "ModelForm.h"
 #include "OverviewPage.h"
 #include "PlaceholderPage.h"
+#include "ProviderEditorPage.h"
 #include "SettingsPage.h"
 
 #include <QCloseEvent>
@@ -84,9 +86,9 @@ MainWindow::MainWindow(Gateway *gateway, QWidget *parent)
     addPage(Page::Services, EntityListPage::title(EntityKind::Service), QStringLiteral("services"),
             EntityEditorPage::createServicesPage(gateway, this));
     addPage(Page::Providers, EntityListPage::title(EntityKind::Provider),
-            QStringLiteral("providers"), new EntityListPage(gateway, EntityKind::Provider, this));
+            QStringLiteral("providers"), new ProviderEditorPage(gateway, this));
     addPage(Page::Models, EntityListPage::title(EntityKind::Model), QStringLiteral("models"),
-            new EntityListPage(gateway, EntityKind::Model, this));
+            new EntityEditorPage(gateway, EntityKind::Model, new ModelForm(gateway), this));
     addPage(Page::PromptApis, EntityListPage::title(EntityKind::PromptApi),
             QStringLiteral("prompt-apis"),
             new EntityListPage(gateway, EntityKind::PromptApi, this));

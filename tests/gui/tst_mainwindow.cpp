@@ -324,9 +324,8 @@ void TestMainWindow::entityPagesExplainEmptyState()
     const QList<std::tuple<MainWindow::Page, QString, QString>> pages{
         {MainWindow::Page::Routes, QStringLiteral("/routes/"), QStringLiteral("New Route")},
         {MainWindow::Page::Services, QStringLiteral("/services/"), QStringLiteral("New Service")},
-        {MainWindow::Page::Providers, QStringLiteral("/providers/"),
-         QStringLiteral("later version")},
-        {MainWindow::Page::Models, QStringLiteral("/models/"), QStringLiteral("later version")},
+        {MainWindow::Page::Providers, QStringLiteral("/providers/"), QStringLiteral("“New”")},
+        {MainWindow::Page::Models, QStringLiteral("/models/"), QStringLiteral("“New”")},
         {MainWindow::Page::PromptApis, QStringLiteral("/prompt-apis/"),
          QStringLiteral("later version")},
         {MainWindow::Page::Consumers, QStringLiteral("/consumers/"),
