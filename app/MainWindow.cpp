@@ -8,6 +8,7 @@
 #include "ModelForm.h"
 #include "OverviewPage.h"
 #include "PlaceholderPage.h"
+#include "PlaygroundPage.h"
 #include "ProviderEditorPage.h"
 #include "SettingsPage.h"
 
@@ -28,9 +29,10 @@ constexpr int PageRole = Qt::UserRole + 1;
 
 const QList<MainWindow::Page> &MainWindow::allPages()
 {
-    static const QList<Page> pages{
-        Page::Overview,   Page::Routes,    Page::Services, Page::Providers, Page::Models,
-        Page::PromptApis, Page::Consumers, Page::Traffic,  Page::Costs,     Page::Settings};
+    static const QList<Page> pages{Page::Overview,   Page::Routes,    Page::Services,
+                                   Page::Providers,  Page::Models,    Page::Playground,
+                                   Page::PromptApis, Page::Consumers, Page::Traffic,
+                                   Page::Costs,      Page::Settings};
     return pages;
 }
 
@@ -47,6 +49,8 @@ QString MainWindow::pageKey(Page page)
         return QStringLiteral("providers");
     case Page::Models:
         return QStringLiteral("models");
+    case Page::Playground:
+        return QStringLiteral("playground");
     case Page::PromptApis:
         return QStringLiteral("promptApis");
     case Page::Consumers:
@@ -89,6 +93,8 @@ MainWindow::MainWindow(Gateway *gateway, QWidget *parent)
             QStringLiteral("providers"), new ProviderEditorPage(gateway, this));
     addPage(Page::Models, EntityListPage::title(EntityKind::Model), QStringLiteral("models"),
             new EntityEditorPage(gateway, EntityKind::Model, new ModelForm(gateway), this));
+    addPage(Page::Playground, tr("Playground"), QStringLiteral("playground"),
+            new PlaygroundPage(gateway, this));
     addPage(Page::PromptApis, EntityListPage::title(EntityKind::PromptApi),
             QStringLiteral("prompt-apis"),
             new EntityListPage(gateway, EntityKind::PromptApi, this));

@@ -24,6 +24,7 @@ public:
         Services,
         Providers,
         Models,
+        Playground,
         PromptApis,
         Consumers,
         Traffic,
