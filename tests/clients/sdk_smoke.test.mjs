@@ -9,13 +9,14 @@ const base = process.env.GATEHOUSE_URL;
 
 test('the OpenAI SDK talks to the gateway and reports its errors', { skip: !base }, async () => {
   const client = new OpenAI({ apiKey: 'gh-test', baseURL: `${base}/v1`, maxRetries: 0, timeout: 10000 });
-  // No AI routing yet: the gateway answers 404 in OpenAI's error shape, which the SDK parses.
-  await assert.rejects(client.models.list(), (err) => err instanceof OpenAI.APIError && err.status === 404);
+  // An unknown consumer key: 401 in OpenAI's error shape, which the SDK parses.
+  await assert.rejects(client.models.list(),
+    (err) => err instanceof OpenAI.AuthenticationError && err.error?.type === 'authentication_error');
 });
 
 test('the Anthropic SDK talks to the gateway and reports its errors', { skip: !base }, async () => {
   const client = new Anthropic({ apiKey: 'gh-test', baseURL: base, maxRetries: 0, timeout: 10000 });
   await assert.rejects(
     client.messages.create({ model: 'fast', max_tokens: 8, messages: [{ role: 'user', content: 'hi' }] }),
-    (err) => err instanceof Anthropic.APIError && err.status === 404);
+    (err) => err instanceof Anthropic.AuthenticationError && err.error?.error?.type === 'authentication_error');
 });
