@@ -21,7 +21,7 @@ const QHash<QString, QStringList> &schemaKeys()
          {QStringLiteral("provider"), QStringLiteral("model"), QStringLiteral("weight")}},
         {QStringLiteral("prices"),
          {QStringLiteral("provider"), QStringLiteral("model"), QStringLiteral("input"),
-          QStringLiteral("output"), QStringLiteral("cached_input")}},
+          QStringLiteral("output"), QStringLiteral("cached_input"), QStringLiteral("cache_write")}},
         {QStringLiteral("consumers"),
          {QStringLiteral("name"), QStringLiteral("keys"), QStringLiteral("allow_models"),
           QStringLiteral("rate_limit"), QStringLiteral("budget")}},

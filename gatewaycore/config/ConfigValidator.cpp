@@ -724,6 +724,8 @@ void Validation::price(QJsonObject &object, const QString &path)
     number(object, path, key("input"), Need::Required, Limits::nonNegative());
     number(object, path, key("output"), Need::Required, Limits::nonNegative());
     number(object, path, key("cached_input"), Need::Optional, Limits::nonNegative());
+    // Anthropic bills prompt-cache writes apart from plain input.
+    number(object, path, key("cache_write"), Need::Optional, Limits::nonNegative());
 }
 
 void Validation::consumer(QJsonObject &object, const QString &path)

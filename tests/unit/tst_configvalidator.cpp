@@ -119,11 +119,12 @@ void TestConfigValidator::badInputs_data()
                                                 "routes[0].match.paths: must be a list of strings",
                                                 "routes[0].strip_path: must be a boolean"};
     QTest::newRow("number and list errors")
-        << QByteArray("prices:\n  - {provider: openai, model: m, input: cheap, output: 1}\n"
+        << QByteArray("prices:\n  - {provider: openai, model: m, input: cheap, output: 1, cache_write: -1}\n"
                       "models:\n  - {name: m, targets: {provider: openai}, fallbacks: fast}\n")
         << QStringList{"models[0].targets: must be a list",
                        "models[0].fallbacks: must be a list of strings",
-                       "prices[0].input: must be a number"};
+                       "prices[0].input: must be a number",
+                       "prices[0].cache_write: must not be negative"};
     QTest::newRow("list item types")
         << QByteArray("consumers:\n  - name: c\n    allow_models: [fast, 3, [x]]\n")
         << QStringList{"consumers[0].allow_models[1]: must be a string",
@@ -556,6 +557,10 @@ void TestConfigValidator::goodInputs_data()
 
     QTest::newRow("empty") << QByteArray();
     QTest::newRow("empty sections") << QByteArray("providers: []\nroutes: []\nsettings: {}\n");
+    QTest::newRow("price with cache prices")
+        << QByteArray("providers: [{name: an, type: anthropic, api_key: \"${env:AN}\"}]\n"
+                      "prices: [{provider: an, model: claude-x, input: 3, output: 15, cached_input: 0.3, "
+                      "cache_write: 3.75}]\n");
     QTest::newRow("azure with api_version")
         << QByteArray("providers: [{name: az, type: azure-openai, base_url: \"https://r.openai.azure.com\", "
                       "api_key: \"${env:AZ}\", api_version: \"2025-04-01-preview\"}]\n");
