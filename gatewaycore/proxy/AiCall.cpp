@@ -232,6 +232,7 @@ bool AiCall::nextAttempt()
 
 void AiCall::send()
 {
+    m_streamFailedBytes.clear();
     const CompiledProvider &provider = *m_attempt.provider;
     ChatResult<ProviderCall> call =
         m_endpoint == Endpoint::Embeddings
@@ -296,6 +297,22 @@ void AiCall::onBody(QByteArrayView piece)
         return;
     if (m_translator) {
         const QByteArray out = m_translator->feed(piece);
+        if (!m_streamStarted && m_translator->hasFailed()) {
+            // The provider's stream opened with an error event (overloaded, rate limited):
+            // nothing reached the caller yet, so another target or fallback may answer.
+            if (m_connection)
+                m_connection->abort();
+            releaseConnection();
+            m_streamFailedBytes = out;
+            attemptFailed(
+                ChatError{
+                    ChatError::Kind::BadGateway,
+                    QStringLiteral("provider %1 failed its stream before the first answer event")
+                        .arg(m_attempt.provider->name),
+                    {}},
+                true);
+            return;
+        }
         if (!out.isEmpty())
             writeStream(out);
         return;
@@ -427,6 +444,12 @@ void AiCall::attemptFailed(const ChatError &error, bool retriable)
     }
     if (m_streamStarted) {
         endStream(m_translator ? m_translator->fail(error) : QByteArray());
+        return;
+    }
+    if (!m_streamFailedBytes.isEmpty()) {
+        // The last provider's own in-stream error, in the caller's dialect: it says more
+        // than a generic 502.
+        endStream(std::exchange(m_streamFailedBytes, {}));
         return;
     }
     answerError(error);

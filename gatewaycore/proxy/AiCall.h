@@ -121,6 +121,7 @@ private:
     QByteArray m_upstreamBody; // buffered: non-stream answers and error bodies
     std::unique_ptr<ChatStreamTranslator> m_translator;
     bool m_streamStarted = false;
+    QByteArray m_streamFailedBytes; // a stream that failed at its start, translated
     bool m_finished = false;
 
     // Time inside the gateway (x-gatehouse-overhead-us): summed over the stretches

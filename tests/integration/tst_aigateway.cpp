@@ -190,6 +190,7 @@ private:
     std::unique_ptr<ScriptedUpstream> m_badKey;    // 401: the gateway's provider key is wrong
     std::unique_ptr<ScriptedUpstream> m_partial;   // a stream that dies after its first delta
     std::unique_ptr<ScriptedUpstream> m_invalid;   // 400: the provider refuses the request
+    std::unique_ptr<ScriptedUpstream> m_busy; // Anthropic stream opening with an overloaded error
     QTemporaryDir m_tmp;
 
 private Q_SLOTS:
@@ -260,9 +261,20 @@ private Q_SLOTS:
                                             {"param", "temperature"}}}}),
                 {{"content-type", "application/json"}});
         });
+        m_busy = std::make_unique<ScriptedUpstream>([](const SeenRequest &request) {
+            if (!request.complete)
+                return UpstreamReply();
+            // Anthropic's docs: errors can arrive inside a 200 event stream.
+            return UpstreamReply::respond(
+                200,
+                anthropicEvent("error", {{"type", "error"},
+                                         {"error", QJsonObject{{"type", "overloaded_error"},
+                                                               {"message", "Overloaded"}}}}),
+                {{"content-type", "text/event-stream"}});
+        });
         for (ScriptedUpstream *upstream :
              {m_openAi.get(), m_anthropic.get(), m_down.get(), m_hang.get(), m_badKey.get(),
-              m_partial.get(), m_invalid.get()}) {
+              m_partial.get(), m_invalid.get(), m_busy.get()}) {
             upstream->setKeepBodies(true);
             QVERIFY(upstream->start());
         }
@@ -294,6 +306,8 @@ private Q_SLOTS:
             "\"${env:GH_AI_TEST_UNSET}\"}\n"
             "  - {name: partial, type: openai-compatible, base_url: \"%PARTIAL%/v1\"}\n"
             "  - {name: strict, type: openai-compatible, base_url: \"%INVALID%/v1\"}\n"
+            "  - {name: busy, type: anthropic, base_url: \"%BUSY%\", api_key: "
+            "\"${env:GH_AI_TEST_ANTHROPIC_KEY}\"}\n"
             "models:\n"
             "  - {name: gpt, targets: [{provider: oa, model: gpt-4o-mini}]}\n"
             "  - {name: claude, targets: [{provider: an, model: claude-3-5-haiku-20241022}]}\n"
@@ -306,6 +320,9 @@ private Q_SLOTS:
             "  - {name: nokey, targets: [{provider: nokey, model: m6}]}\n"
             "  - {name: broken, targets: [{provider: partial, model: m7}]}\n"
             "  - {name: strict, targets: [{provider: strict, model: m8}], fallbacks: [gpt]}\n"
+            "  - {name: busy, targets: [{provider: busy, model: claude-3-5-haiku-latest}], "
+            "fallbacks: [gpt]}\n"
+            "  - {name: busy-only, targets: [{provider: busy, model: claude-3-5-haiku-latest}]}\n"
             "  - {name: split, targets: [{provider: oa, model: split-a, weight: 3}, {provider: oa, "
             "model: split-b, "
             "weight: 1}]}\n"
@@ -322,6 +339,7 @@ private Q_SLOTS:
             .replace(QStringLiteral("%BADKEY%"), m_badKey->url())
             .replace(QStringLiteral("%PARTIAL%"), m_partial->url())
             .replace(QStringLiteral("%INVALID%"), m_invalid->url())
+            .replace(QStringLiteral("%BUSY%"), m_busy->url())
             .replace(QStringLiteral("%DEADPORT%"), deadPort);
         QFile config(m_tmp.filePath(QStringLiteral("ai.yaml")));
         QVERIFY(config.open(QIODevice::WriteOnly));
@@ -643,6 +661,23 @@ private Q_SLOTS:
         QCOMPARE(result.status, 200);
         QVERIFY(result.body.contains("event: error"));
         QVERIFY(!result.body.contains("event: message_stop"));
+    }
+
+    void streamFailingAtItsStartFallsBack()
+    {
+        HttpResult result = post("/v1/chat/completions", chat("busy", true));
+        QCOMPARE(result.status, 200);
+        QCOMPARE(result.header("x-gatehouse-provider"), QByteArray("oa"));
+        QVERIFY(result.body.contains("\"content\":\"Hi\""));
+        QVERIFY(!result.body.contains("Overloaded"));
+
+        // Nothing to fall back to: the provider's own error, in the caller's dialect.
+        result = post("/v1/chat/completions", chat("busy-only", true));
+        QVERIFY2(result.body.contains("\"error\"") && result.body.contains("Overloaded"),
+                 result.body.constData());
+        result = post("/v1/messages", message("busy-only", true));
+        QVERIFY(result.body.contains("event: error"));
+        QVERIFY(result.body.contains("overloaded_error"));
     }
 
     void weightedTargets()
