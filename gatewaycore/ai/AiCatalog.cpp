@@ -121,6 +121,8 @@ AiCatalog AiCatalog::build(const QJsonObject &config, const SecretResolver &reso
         catalog.m_modelIndex.insert(model.name, int(catalog.m_models.size()));
         catalog.m_models.push_back(std::move(model));
     }
+    for (int i = 0; i < int(catalog.m_models.size()); ++i)
+        catalog.m_chains.push_back(catalog.computeChain(i));
     catalog.m_prices = PriceTable::builtIn().withOverrides(prices);
 
     for (const QJsonValue &value : config.value(QLatin1String("consumers")).toArray()) {
@@ -183,20 +185,31 @@ std::optional<ModelPrice> AiCatalog::price(const CompiledProvider &provider,
 QList<const CompiledModel *> AiCatalog::fallbackChain(const QString &name) const
 {
     QList<const CompiledModel *> chain;
-    QSet<QString> seen;
-    QStringList queue{name};
+    const int index = m_modelIndex.value(name, -1);
+    if (index < 0)
+        return chain;
+    const QList<int> &indexes = m_chains[size_t(index)];
+    chain.reserve(indexes.size());
+    for (int model : indexes)
+        chain.append(&m_models[size_t(model)]);
+    return chain;
+}
+
+QList<int> AiCatalog::computeChain(int model) const
+{
+    // Breadth-first: this model's own fallbacks, in the order listed, come before the
+    // fallbacks of those fallbacks; each model once (fallback cycles are allowed).
+    QList<int> chain;
+    QSet<int> seen;
+    QList<int> queue{model};
     while (!queue.isEmpty()) {
-        const QString next = queue.takeFirst();
-        if (seen.contains(next))
+        const int next = queue.takeFirst();
+        if (next < 0 || seen.contains(next))
             continue;
         seen.insert(next);
-        const CompiledModel *model = this->model(next);
-        if (!model)
-            continue;
-        chain.append(model);
-        // Breadth-first: this model's own fallbacks, in the order listed, come before
-        // the fallbacks of those fallbacks.
-        queue.append(model->fallbacks);
+        chain.append(next);
+        for (const QString &fallback : m_models[size_t(next)].fallbacks)
+            queue.append(m_modelIndex.value(fallback, -1));
     }
     return chain;
 }

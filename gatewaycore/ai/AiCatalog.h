@@ -53,10 +53,13 @@ public:
     QList<const CompiledModel *> fallbackChain(const QString &name) const;
 
 private:
+    QList<int> computeChain(int model) const;
+
     std::vector<CompiledProvider> m_providers;
     std::vector<CompiledModel> m_models;
     QHash<QString, int> m_providerIndex;
     QHash<QString, int> m_modelIndex;
+    std::vector<QList<int>> m_chains; // per model: its fallback chain, computed once
     PriceTable m_prices;
     QHash<QString, QList<QRegularExpression>> m_allowModels; // consumer → globs
 };

@@ -169,6 +169,49 @@ ChatResult<ProviderCall> ProviderAdapter::chatCall(const CompiledProvider &provi
     return ChatError{ChatError::Kind::Api, QStringLiteral("unknown provider dialect"), {}};
 }
 
+bool ProviderAdapter::canPassThrough(const CompiledProvider &provider, ChatDialect caller)
+{
+    return (caller == ChatDialect::OpenAi && provider.dialect == ProviderDialect::OpenAi) ||
+           (caller == ChatDialect::Anthropic && provider.dialect == ProviderDialect::Anthropic);
+}
+
+ChatResult<ProviderCall> ProviderAdapter::passthroughChatCall(const CompiledProvider &provider,
+                                                              const QString &upstreamModel,
+                                                              QJsonObject callerBody, bool stream)
+{
+    QByteArray target;
+    if (provider.dialect == ProviderDialect::Anthropic) {
+        callerBody.insert(QLatin1String("model"), upstreamModel);
+        target = provider.target("/v1/messages");
+    } else {
+        if (provider.type == ProviderType::AzureOpenAi)
+            callerBody.remove(QLatin1String("model")); // the deployment in the URL names it
+        else
+            callerBody.insert(QLatin1String("model"), upstreamModel);
+        if (stream && provider.type == ProviderType::Mistral) {
+            callerBody.remove(QLatin1String("stream_options"));
+        } else if (stream) {
+            // Usage is never dropped: asked for whatever the caller asked (the stream
+            // translator hides it again from a caller that did not ask).
+            QJsonObject options = callerBody.value(QLatin1String("stream_options")).toObject();
+            options.insert(QLatin1String("include_usage"), true);
+            callerBody.insert(QLatin1String("stream_options"), options);
+        }
+        if (provider.type == ProviderType::Mistral &&
+            callerBody.value(QLatin1String("tool_choice")).toString() == QLatin1String("required"))
+            callerBody.insert(QLatin1String("tool_choice"), QStringLiteral("any"));
+        target = provider.type == ProviderType::AzureOpenAi
+                     ? azureTarget(provider, upstreamModel, "/chat/completions")
+                     : provider.target("/chat/completions");
+    }
+    ProviderCall call = baseCall(provider, target);
+    call.body = compact(callerBody);
+    call.framing = stream ? ProviderCall::Framing::Sse : ProviderCall::Framing::None;
+    if (stream)
+        call.headers.set("accept", "text/event-stream");
+    return call;
+}
+
 ChatResult<ChatResponse> ProviderAdapter::parseChatResponse(const CompiledProvider &provider,
                                                             const QByteArray &body)
 {

@@ -47,6 +47,14 @@ public:
     static ChatResult<ProviderCall> chatCall(const CompiledProvider &provider,
                                              const QString &upstreamModel,
                                              const ChatRequest &request);
+    // A caller of the provider's own dialect (OpenAI → the OpenAI family, Anthropic →
+    // anthropic): its JSON goes out as it came, with the upstream model and this type's
+    // quirks applied, and the answer comes back as the provider sent it — every field either
+    // side knows reaches the other, and no translation costs time. Gemini and Ollama never.
+    static bool canPassThrough(const CompiledProvider &provider, ChatDialect caller);
+    static ChatResult<ProviderCall> passthroughChatCall(const CompiledProvider &provider,
+                                                        const QString &upstreamModel,
+                                                        QJsonObject callerBody, bool stream);
     static ChatResult<ChatResponse> parseChatResponse(const CompiledProvider &provider,
                                                       const QByteArray &body);
     static std::unique_ptr<ChatStreamDecoder> streamDecoder(const CompiledProvider &provider);

@@ -160,6 +160,7 @@ bool AiCall::parseRequest(const QJsonObject &body)
         m_publicModel = m_embedding.model;
         return true;
     }
+    m_rawRequest = body;
     ChatResult<ChatRequest> parsed = m_dialect == ChatDialect::Anthropic
                                          ? AnthropicMessagesCodec::parseRequest(body)
                                          : OpenAiChatCodec::parseRequest(body);
@@ -234,10 +235,14 @@ void AiCall::send()
 {
     m_streamFailedBytes.clear();
     const CompiledProvider &provider = *m_attempt.provider;
+    m_passthrough =
+        m_endpoint != Endpoint::Embeddings && ProviderAdapter::canPassThrough(provider, m_dialect);
     ChatResult<ProviderCall> call =
         m_endpoint == Endpoint::Embeddings
             ? ProviderAdapter::embeddingCall(provider, m_attempt.upstreamModel, m_embedding)
-            : ProviderAdapter::chatCall(provider, m_attempt.upstreamModel, m_chat);
+        : m_passthrough ? ProviderAdapter::passthroughChatCall(provider, m_attempt.upstreamModel,
+                                                               m_rawRequest, m_stream)
+                        : ProviderAdapter::chatCall(provider, m_attempt.upstreamModel, m_chat);
     if (!call.isOk()) {
         // A parameter this provider cannot honour: the caller must change the request.
         ChatError error = call.error();
@@ -389,6 +394,24 @@ void AiCall::completeBuffered()
         return;
     }
 
+    if (m_passthrough) {
+        // The provider's own answer goes to the caller unchanged; only its usage is read.
+        QJsonParseError parseError;
+        const QJsonDocument doc = QJsonDocument::fromJson(m_upstreamBody, &parseError);
+        if (!doc.isObject()) {
+            attemptFailed(
+                ChatError::badGateway(
+                    QStringLiteral("provider %1 answered a body that is not a JSON object")
+                        .arg(provider.name)),
+                false);
+            return;
+        }
+        const QJsonObject usage = doc.object().value(QLatin1String("usage")).toObject();
+        m_usage = m_dialect == ChatDialect::Anthropic ? AnthropicMessagesCodec::parseUsage(usage)
+                                                      : OpenAiChatCodec::parseUsage(usage);
+        answerBytes(200, m_upstreamBody);
+        return;
+    }
     ChatResult<ChatResponse> parsed = ProviderAdapter::parseChatResponse(provider, m_upstreamBody);
     if (!parsed.isOk()) {
         attemptFailed(parsed.error(), false);
@@ -511,8 +534,13 @@ void AiCall::answerError(const ChatError &error)
 
 void AiCall::answerJson(int status, const QJsonObject &body)
 {
+    answerBytes(status, QJsonDocument(body).toJson(QJsonDocument::Compact));
+}
+
+void AiCall::answerBytes(int status, const QByteArray &json)
+{
     if (m_exchange) {
-        HttpResponse response = HttpResponse::json(status, body);
+        HttpResponse response = HttpResponse::text(status, json, "application/json");
         const HttpHeaders headers = gatewayHeaders();
         for (const HttpHeaders::Entry &entry : headers.entries())
             response.headers.set(entry.first, entry.second);

@@ -84,6 +84,7 @@ private:
     void releaseConnection();
     void answerError(const ChatError &error);
     void answerJson(int status, const QJsonObject &body);
+    void answerBytes(int status, const QByteArray &json);
     void writeStream(const QByteArray &bytes);
     void startStream();
     void endStream(const QByteArray &tail);
@@ -104,6 +105,7 @@ private:
 
     QByteArray m_requestBody;
     bool m_requestTooLarge = false;
+    QJsonObject m_rawRequest; // as the caller sent it: passed through to same-dialect providers
     ChatRequest m_chat;
     EmbeddingRequest m_embedding;
     QString m_publicModel;
@@ -116,6 +118,7 @@ private:
     Attempt m_attempt;
     ChatError m_lastError;
 
+    bool m_passthrough = false; // this attempt's provider speaks the caller's dialect
     UpstreamConnection *m_connection = nullptr;
     int m_upstreamStatus = 0;
     QByteArray m_upstreamBody; // buffered: non-stream answers and error bodies

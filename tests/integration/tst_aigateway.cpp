@@ -53,7 +53,9 @@ QByteArray openAiCompletion(const QString &model)
                          {"index", 0},
                          {"message", QJsonObject{{"role", "assistant"}, {"content", "Hi there"}}},
                          {"finish_reason", "stop"}}}},
-         {"usage", openAiUsage()}});
+         {"usage", openAiUsage()},
+         {"system_fingerprint", "fp_test"},
+         {"service_tier", "default"}});
 }
 
 QByteArray sseData(const QJsonObject &object)
@@ -361,10 +363,16 @@ private Q_SLOTS:
 
     void openAiCallerToOpenAiProvider()
     {
-        const HttpResult result = post("/v1/chat/completions", chat("gpt"));
+        QJsonObject request = chat("gpt");
+        request.insert("seed", 7);
+        request.insert("logit_bias", QJsonObject{{"50256", -100}});
+        const HttpResult result = post("/v1/chat/completions", request);
         QCOMPARE(result.status, 200);
         const QJsonObject body = result.json().object();
         QCOMPARE(body["object"].toString(), QStringLiteral("chat.completion"));
+        // Same dialect both ways: fields the gateway does not model pass through untouched.
+        QCOMPARE(body["system_fingerprint"].toString(), QStringLiteral("fp_test"));
+        QCOMPARE(body["service_tier"].toString(), QStringLiteral("default"));
         QCOMPARE(body["choices"][0]["message"]["content"].toString(), QStringLiteral("Hi there"));
         QCOMPARE(body["choices"][0]["finish_reason"].toString(), QStringLiteral("stop"));
         QCOMPARE(body["usage"]["prompt_tokens"].toInt(), 100);
@@ -385,6 +393,8 @@ private Q_SLOTS:
         QCOMPARE(seen.header("authorization"), QByteArray("Bearer sk-test-openai"));
         QCOMPARE(bodyOf(seen)["model"].toString(), QStringLiteral("gpt-4o-mini"));
         QCOMPARE(bodyOf(seen)["messages"][1]["content"].toString(), QStringLiteral("Hello"));
+        QCOMPARE(bodyOf(seen)["seed"].toInt(), 7);
+        QCOMPARE(bodyOf(seen)[QStringLiteral("logit_bias")][QStringLiteral("50256")].toInt(), -100);
     }
 
     void openAiCallerToAnthropicProvider()
