@@ -9,6 +9,7 @@
 #include "http/HttpServer.h"
 #include "policy/ApiKey.h"
 #include "policy/ConsumerDirectory.h"
+#include "policy/SpendLedger.h"
 #include "proxy/GatewayHandler.h"
 #include "routing/ConfigSnapshot.h"
 #include "routing/HealthChecker.h"
@@ -22,6 +23,7 @@
 #include <QFile>
 #include <QFileInfo>
 #include <QJsonDocument>
+#include <QTimer>
 
 #include <limits>
 
@@ -53,7 +55,13 @@ Gateway::Gateway(QObject *parent)
     , m_healthRegistry(std::make_unique<TargetHealthRegistry>())
     , m_healthChecker(std::make_unique<HealthChecker>())
     , m_desktopKey(ApiKey::generate().toLatin1())
-{}
+{
+    // AI spend reaches the store once a second, off the workers' path.
+    auto *spendTimer = new QTimer(this);
+    spendTimer->setInterval(1000);
+    connect(spendTimer, &QTimer::timeout, this, &Gateway::flushSpend);
+    spendTimer->start();
+}
 
 Gateway::~Gateway()
 {
@@ -61,6 +69,21 @@ Gateway::~Gateway()
     m_gatewayServer.reset();
     m_adminServer.reset();
     m_healthChecker.reset();
+    flushSpend();
+}
+
+void Gateway::flushSpend()
+{
+    if (!m_store || !m_ledger)
+        return;
+    const QList<SpendLedger::DayRow> rows = m_ledger->takePending();
+    if (rows.isEmpty())
+        return;
+    if (!m_store->spend().add(rows)) {
+        // Kept in memory for the next flush: budgets still see it, nothing is lost.
+        m_ledger->returnPending(rows);
+        qWarning("gatehouse: cannot record AI spend: %s", qPrintable(m_store->spend().lastError()));
+    }
 }
 
 bool Gateway::fail(Error kind, const QString &message)
@@ -83,6 +106,7 @@ bool Gateway::open(const GatewayOptions &options)
     m_error.clear();
     m_problems.clear();
     // Whatever happens next, nothing may keep serving from the store being replaced.
+    flushSpend();
     m_adminApi.reset();
     m_resolver.reset();
     m_store.reset();
@@ -104,6 +128,9 @@ bool Gateway::open(const GatewayOptions &options)
     if (!store->open(dir, &error))
         return fail(Error::BadDataDir, error);
     m_store = std::move(store);
+    // Budgets count what was spent before a restart: a month back covers every period.
+    m_ledger = std::make_shared<SpendLedger>();
+    m_ledger->load(m_store->spend().since(QDateTime::currentDateTimeUtc().date().addDays(-62)));
     if (!loadAdminToken())
         return false;
 
@@ -234,6 +261,7 @@ void Gateway::finishStop()
     m_gatewayServer.reset();
     m_adminServer.reset();
     m_startedAt = {};
+    flushSpend(); // what the drained requests spent
     setState(State::Stopped);
     Q_EMIT stopped();
 }
@@ -246,7 +274,7 @@ void Gateway::publishSnapshot()
     ConsumerDirectory consumers = ConsumerDirectory::build(
         exporter.list(EntityKind::Consumer), *m_resolver, &warnings);
     consumers.addKey(m_desktopKey, QStringLiteral("gatehouse-desktop"));
-    auto ai = std::make_shared<const AiCatalog>(AiCatalog::build(config, *m_resolver, &warnings));
+    auto ai = std::make_shared<const AiCatalog>(AiCatalog::build(config, *m_resolver, &warnings, m_ledger));
     for (const QString &warning : std::as_const(warnings))
         qWarning("gatehouse: %s", qPrintable(warning));
     const std::shared_ptr<const ConfigSnapshot> previous = m_snapshots->current();

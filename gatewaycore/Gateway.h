@@ -13,6 +13,8 @@
 
 namespace gh {
 
+class SpendLedger;
+
 class AdminApi;
 class HealthChecker;
 class HttpServer;
@@ -88,6 +90,8 @@ private:
     void finishStop();
     // Compiles the store into a new immutable snapshot and publishes it to the workers.
     void publishSnapshot();
+    // Hands recorded AI spend to the store (every second, at stop and close).
+    void flushSpend();
     ConfigService::Result change(const std::function<ConfigService::Result(ConfigService &)> &operation);
 
     GatewayOptions m_options;
@@ -105,6 +109,7 @@ private:
     std::unique_ptr<TargetHealthRegistry> m_healthRegistry;
     std::unique_ptr<HealthChecker> m_healthChecker;
     QByteArray m_desktopKey;
+    std::shared_ptr<SpendLedger> m_ledger;
     std::unique_ptr<Store> m_store;
     std::unique_ptr<SecretStore> m_secretStore;
     std::unique_ptr<SecretResolver> m_resolver;

@@ -19,6 +19,7 @@ CompiledProvider compileProvider(const QJsonObject &json, const SecretResolver &
     provider.dialect = ProviderTypes::dialect(provider.type);
     provider.timeoutMs = json.value(QLatin1String("timeout_ms")).toInt(600000);
     provider.apiVersion = json.value(QLatin1String("api_version")).toString();
+    provider.budget = Budget::fromJson(json.value(QLatin1String("budget")).toObject());
     if (provider.type == ProviderType::AzureOpenAi && provider.apiVersion.isEmpty())
         provider.apiVersion = ProviderTypes::defaultAzureApiVersion();
 
@@ -77,9 +78,10 @@ QRegularExpression globExpression(const QString &glob)
 } // namespace
 
 AiCatalog AiCatalog::build(const QJsonObject &config, const SecretResolver &resolver,
-                           QStringList *warnings)
+                           QStringList *warnings, std::shared_ptr<SpendLedger> ledger)
 {
     AiCatalog catalog;
+    catalog.m_ledger = std::move(ledger);
     const QJsonArray providers = config.value(QLatin1String("providers")).toArray();
     const QJsonArray models = config.value(QLatin1String("models")).toArray();
     const QJsonArray prices = config.value(QLatin1String("prices")).toArray();
@@ -132,9 +134,20 @@ AiCatalog AiCatalog::build(const QJsonObject &config, const SecretResolver &reso
             consumer.value(QLatin1String("allow_models")).toArray({QStringLiteral("*")});
         for (const QJsonValue &glob : allow)
             globs.append(globExpression(glob.toString()));
-        catalog.m_allowModels.insert(consumer.value(QLatin1String("name")).toString(), globs);
+        const QString name = consumer.value(QLatin1String("name")).toString();
+        catalog.m_allowModels.insert(name, globs);
+        if (const auto budget = Budget::fromJson(consumer.value(QLatin1String("budget")).toObject()))
+            catalog.m_consumerBudgets.insert(name, *budget);
     }
     return catalog;
+}
+
+std::optional<Budget> AiCatalog::consumerBudget(const QString &consumer) const
+{
+    const auto it = m_consumerBudgets.constFind(consumer);
+    if (it == m_consumerBudgets.constEnd())
+        return std::nullopt;
+    return *it;
 }
 
 bool AiCatalog::consumerMayUse(const QString &consumer, const QString &model) const

@@ -9,6 +9,7 @@
 #include <QRegularExpression>
 #include <QStringList>
 
+#include <memory>
 #include <optional>
 #include <vector>
 
@@ -32,8 +33,9 @@ public:
 
     // From the normalized SPEC §3 document (its providers, models, prices and the
     // consumers' allow_models).
+    // ledger: where AI spend is recorded and budgets are checked (lives across configs).
     static AiCatalog build(const QJsonObject &config, const SecretResolver &resolver,
-                           QStringList *warnings = nullptr);
+                           QStringList *warnings = nullptr, std::shared_ptr<SpendLedger> ledger = {});
 
     const std::vector<CompiledProvider> &providers() const { return m_providers; }
     const CompiledProvider *provider(int index) const;
@@ -47,6 +49,9 @@ public:
     // The consumer's allow_models globs admit this public model name. An unknown
     // consumer (or none: ai_auth none) is not restricted.
     bool consumerMayUse(const QString &consumer, const QString &model) const;
+    std::optional<Budget> consumerBudget(const QString &consumer) const;
+    // Null when spend is not recorded (tests of the catalog alone).
+    SpendLedger *ledger() const { return m_ledger.get(); }
 
     // The public models a request for `name` may be served by, in order: the model
     // itself, then its fallbacks (recursively, each model once).
@@ -62,6 +67,8 @@ private:
     std::vector<QList<int>> m_chains; // per model: its fallback chain, computed once
     PriceTable m_prices;
     QHash<QString, QList<QRegularExpression>> m_allowModels; // consumer → globs
+    QHash<QString, Budget> m_consumerBudgets;
+    std::shared_ptr<SpendLedger> m_ledger;
 };
 
 } // namespace gh

@@ -2,6 +2,7 @@
 
 #include "ProviderType.h"
 #include "http/UpstreamOrigin.h"
+#include "policy/SpendLedger.h"
 
 #include <QByteArray>
 #include <QList>
@@ -25,6 +26,7 @@ struct CompiledProvider
     QList<QPair<QByteArray, QByteArray>> headers;
     QString apiVersion; // azure-openai
     int timeoutMs = 600000;
+    std::optional<Budget> budget;
     // Why the provider cannot be used (its key reference did not resolve, bad URL):
     // requests routed to it fail with this message instead of reaching it unauthenticated.
     QString problem;

@@ -275,6 +275,7 @@ private:
 
     // --- entities -------------------------------------------------------------
     void provider(QJsonObject &object, const QString &path);
+    void budget(QJsonObject &object, const QString &path, const QString &schemaPath);
     void model(QJsonObject &object, const QString &path);
     void price(QJsonObject &object, const QString &path);
     void consumer(QJsonObject &object, const QString &path);
@@ -679,6 +680,10 @@ void Validation::provider(QJsonObject &object, const QString &path)
     integer(object, path, key("timeout_ms"), Need::Optional, Limits::positive(), 600000);
 
     // Azure OpenAI versions its REST API per request (?api-version=); no other type has one.
+    // USD per day/week/month at this provider, from recorded cost: once spent, its
+    // targets are skipped (fallbacks still apply).
+    budget(object, path, QStringLiteral("providers.budget"));
+
     static const QRegularExpression apiVersion(
         QStringLiteral("^[0-9]{4}-[0-9]{2}-[0-9]{2}(-preview)?$|^v1$|^latest$|^preview$"));
     if (const auto version = string(object, path, key("api_version"), Need::Optional)) {
@@ -767,11 +772,16 @@ void Validation::consumer(QJsonObject &object, const QString &path)
                integer(limit, limitPath, key("tokens_per_minute"), Need::Optional,
                        Limits::positive());
            });
+    budget(object, path, QStringLiteral("consumers.budget"));
+}
+
+void Validation::budget(QJsonObject &object, const QString &path, const QString &schemaPath)
+{
     nested(object, path, key("budget"), Need::Optional,
-           [this](QJsonObject &budget, const QString &budgetPath) {
+           [this, schemaPath](QJsonObject &budget, const QString &budgetPath) {
                static const QStringList periods{QStringLiteral("day"), QStringLiteral("week"),
                                                 QStringLiteral("month")};
-               checkKeys(budget, budgetPath, QStringLiteral("consumers.budget"));
+               checkKeys(budget, budgetPath, schemaPath);
                number(budget, budgetPath, key("usd"), Need::Required, Limits::nonNegative());
                choice(budget, budgetPath, key("period"), periods, QStringLiteral("budget period"),
                       Need::Optional, QStringLiteral("month"));

@@ -12,6 +12,7 @@
 #include "routing/ConfigSnapshot.h"
 #include "routing/WorkerConfig.h"
 
+#include <QDateTime>
 #include <QJsonDocument>
 #include <QRandomGenerator>
 
@@ -137,6 +138,10 @@ void AiCall::onRequestBody()
              QStringLiteral("model")});
         return;
     }
+    if (const std::optional<ChatError> spent = consumerBudgetSpent()) {
+        answerError(*spent);
+        return;
+    }
     m_chain = m_catalog->fallbackChain(m_publicModel);
     m_lastError = {ChatError::Kind::BadGateway,
                    QStringLiteral("model %1 has no usable target").arg(m_publicModel),
@@ -224,6 +229,10 @@ bool AiCall::nextAttempt()
             continue;
         if (!provider->problem.isEmpty()) {
             m_lastError = {ChatError::Kind::BadGateway, provider->problem, {}};
+            continue;
+        }
+        if (const std::optional<ChatError> spent = providerBudgetSpent(*provider)) {
+            m_lastError = *spent; // skipped like a failed target: fallbacks may still answer
             continue;
         }
         m_attempt = {model, chosen, provider, target.model};
@@ -537,8 +546,72 @@ void AiCall::answerJson(int status, const QJsonObject &body)
     answerBytes(status, QJsonDocument(body).toJson(QJsonDocument::Compact));
 }
 
+namespace {
+
+QDate todayUtc()
+{
+    return QDateTime::currentDateTimeUtc().date();
+}
+
+ChatError budgetSpent(const QString &what, const Budget &budget, double spent)
+{
+    const QDate resets = SpendLedger::periodEnd(budget.period, todayUtc());
+    return {ChatError::Kind::RateLimit,
+            QStringLiteral("the budget of %1 is spent: USD %2 of USD %3 this %4; it resets on %5 (UTC)")
+                .arg(what)
+                .arg(spent, 0, 'f', 4)
+                .arg(budget.usd, 0, 'f', budget.usd < 1 ? 4 : 2)
+                .arg(Budget::periodName(budget.period), resets.toString(Qt::ISODate)),
+            {}};
+}
+
+} // namespace
+
+std::optional<ChatError> AiCall::consumerBudgetSpent() const
+{
+    SpendLedger *ledger = m_catalog->ledger();
+    const std::optional<Budget> budget = m_catalog->consumerBudget(m_consumer);
+    if (!ledger || !budget || m_consumer.isEmpty())
+        return std::nullopt;
+    const double spent = ledger->consumerSpent(m_consumer, budget->period, todayUtc());
+    if (spent < budget->usd)
+        return std::nullopt;
+    return budgetSpent(QStringLiteral("consumer %1").arg(m_consumer), *budget, spent);
+}
+
+std::optional<ChatError> AiCall::providerBudgetSpent(const CompiledProvider &provider) const
+{
+    SpendLedger *ledger = m_catalog->ledger();
+    if (!ledger || !provider.budget)
+        return std::nullopt;
+    const double spent = ledger->providerSpent(provider.name, provider.budget->period, todayUtc());
+    if (spent < provider.budget->usd)
+        return std::nullopt;
+    return budgetSpent(QStringLiteral("provider %1").arg(provider.name), *provider.budget, spent);
+}
+
+void AiCall::recordSpend()
+{
+    SpendLedger *ledger = m_catalog->ledger();
+    if (m_spendRecorded || !ledger || !m_attempt.provider || !m_usage.present)
+        return;
+    m_spendRecorded = true;
+    const double cost = costOf(m_usage);
+    const QList<SpendLedger::Warning> warnings = ledger->record(
+        m_consumer, m_attempt.provider->name, cost > 0 ? cost : 0.0, m_usage.input, m_usage.output, todayUtc(),
+        m_catalog->consumerBudget(m_consumer), m_attempt.provider->budget);
+    for (const SpendLedger::Warning &warning : warnings) {
+        qWarning("gatehouse: budget warning: %s %s has spent USD %.4f of its USD %.2f per %s (80 %% reached)",
+                 warning.scope == SpendLedger::Warning::Scope::Consumer ? "consumer" : "provider",
+                 qUtf8Printable(warning.name), warning.spent, warning.budget.usd,
+                 qUtf8Printable(Budget::periodName(warning.budget.period)));
+    }
+}
+
 void AiCall::answerBytes(int status, const QByteArray &json)
 {
+    if (status >= 200 && status < 300)
+        recordSpend();
     if (m_exchange) {
         HttpResponse response = HttpResponse::text(status, json, "application/json");
         const HttpHeaders headers = gatewayHeaders();
@@ -578,6 +651,10 @@ void AiCall::writeStream(const QByteArray &bytes)
 
 void AiCall::endStream(const QByteArray &tail)
 {
+    if (m_translator) {
+        m_usage = m_translator->usage();
+        recordSpend(); // what a stream used counts even when it ended in an error
+    }
     if (m_exchange) {
         if (!tail.isEmpty())
             writeStream(tail);

@@ -91,6 +91,10 @@ private:
     HttpHeaders gatewayHeaders() const;
     void pauseUpstream();
     double costOf(const ChatUsage &usage) const;
+    std::optional<ChatError> consumerBudgetSpent() const;
+    std::optional<ChatError> providerBudgetSpent(const CompiledProvider &provider) const;
+    // Adds the answer's cost to the spend ledger (once).
+    void recordSpend();
     void finish();
 
     QPointer<HttpExchange> m_exchange;
@@ -133,6 +137,7 @@ private:
     qint64 m_gatewayNs = 0;
     qint64 m_segmentStartNs = 0;
     ChatUsage m_usage;
+    bool m_spendRecorded = false;
 };
 
 } // namespace gh

@@ -47,6 +47,14 @@ CREATE TABLE request_log (
   cost_usd REAL, cache TEXT, bytes_in INTEGER, bytes_out INTEGER, error TEXT);
 CREATE INDEX request_log_ts ON request_log(ts);
 )sql",
+    // 3: AI spend per UTC day, consumer and provider, for budgets across restarts.
+    R"sql(
+CREATE TABLE spend_daily (
+  day TEXT NOT NULL, consumer TEXT NOT NULL, provider TEXT NOT NULL,
+  usd REAL NOT NULL DEFAULT 0, tokens_in INTEGER NOT NULL DEFAULT 0,
+  tokens_out INTEGER NOT NULL DEFAULT 0, requests INTEGER NOT NULL DEFAULT 0,
+  PRIMARY KEY (day, consumer, provider));
+)sql",
 };
 
 constexpr int kStepCount = int(sizeof(kSteps) / sizeof(kSteps[0]));

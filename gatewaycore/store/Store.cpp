@@ -10,6 +10,7 @@ namespace gh {
 Store::Store()
     : m_keys(std::make_unique<ConsumerKeyRepository>(m_db))
     , m_settings(std::make_unique<SettingsRepository>(m_db))
+    , m_spend(std::make_unique<SpendRepository>(m_db))
 {
     for (EntityKind kind : allEntityKinds())
         m_entities.emplace(kind, std::make_unique<EntityRepository>(m_db, kind));

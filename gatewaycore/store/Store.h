@@ -4,6 +4,7 @@
 #include "Database.h"
 #include "EntityRepository.h"
 #include "SettingsRepository.h"
+#include "SpendRepository.h"
 
 #include <map>
 #include <memory>
@@ -29,12 +30,14 @@ public:
     EntityRepository &entities(EntityKind kind);
     ConsumerKeyRepository &consumerKeys() { return *m_keys; }
     SettingsRepository &settings() { return *m_settings; }
+    SpendRepository &spend() { return *m_spend; }
 
 private:
     Database m_db;
     std::map<EntityKind, std::unique_ptr<EntityRepository>> m_entities;
     std::unique_ptr<ConsumerKeyRepository> m_keys;
     std::unique_ptr<SettingsRepository> m_settings;
+    std::unique_ptr<SpendRepository> m_spend;
 };
 
 } // namespace gh

@@ -15,6 +15,7 @@
 #include <QTest>
 
 #include <memory>
+#include <vector>
 
 using namespace gh::test;
 
@@ -22,6 +23,7 @@ namespace {
 
 const QByteArray kMeKey = "gh-testkey-ai-me-0123456789abcdef";
 const QByteArray kLimitedKey = "gh-testkey-ai-limited-0123456789";
+const QByteArray kThriftyKey = "gh-testkey-ai-thrifty-0123456789";
 
 QByteArray json(const QJsonObject &object)
 {
@@ -185,6 +187,7 @@ private:
     }
 
     std::unique_ptr<DaemonProcess> m_daemon;
+    std::vector<std::unique_ptr<DaemonProcess>> m_stoppedDaemons;
     std::unique_ptr<ScriptedUpstream> m_openAi;    // OpenAI dialect: completions and streams
     std::unique_ptr<ScriptedUpstream> m_anthropic; // Anthropic Messages
     std::unique_ptr<ScriptedUpstream> m_down;      // always 503
@@ -289,6 +292,7 @@ private Q_SLOTS:
         qputenv("GH_AI_TEST_ANTHROPIC_KEY", "sk-ant-test");
         qputenv("GH_AI_TEST_ME_KEY", kMeKey);
         qputenv("GH_AI_TEST_LIMITED_KEY", kLimitedKey);
+        qputenv("GH_AI_TEST_THRIFTY_KEY", kThriftyKey);
         qunsetenv("GH_AI_TEST_UNSET");
 
         QString yaml = QStringLiteral(
@@ -308,6 +312,8 @@ private Q_SLOTS:
             "\"${env:GH_AI_TEST_UNSET}\"}\n"
             "  - {name: partial, type: openai-compatible, base_url: \"%PARTIAL%/v1\"}\n"
             "  - {name: strict, type: openai-compatible, base_url: \"%INVALID%/v1\"}\n"
+            "  - {name: capped, type: openai, base_url: \"%OPENAI%/v1\", api_key: \"${env:GH_AI_TEST_OPENAI_KEY}\", "
+            "budget: {usd: 0.0001, period: month}}\n"
             "  - {name: busy, type: anthropic, base_url: \"%BUSY%\", api_key: "
             "\"${env:GH_AI_TEST_ANTHROPIC_KEY}\"}\n"
             "models:\n"
@@ -324,16 +330,19 @@ private Q_SLOTS:
             "  - {name: strict, targets: [{provider: strict, model: m8}], fallbacks: [gpt]}\n"
             "  - {name: busy, targets: [{provider: busy, model: claude-3-5-haiku-latest}], "
             "fallbacks: [gpt]}\n"
+            "  - {name: capped, targets: [{provider: capped, model: gpt-4o-mini}], fallbacks: [claude]}\n"
             "  - {name: busy-only, targets: [{provider: busy, model: claude-3-5-haiku-latest}]}\n"
             "  - {name: split, targets: [{provider: oa, model: split-a, weight: 3}, {provider: oa, "
             "model: split-b, "
             "weight: 1}]}\n"
             "prices:\n"
             "  - {provider: oa, model: gpt-4o-mini, input: 1.0, output: 2.0, cached_input: 0.5}\n"
+            "  - {provider: capped, model: gpt-4o-mini, input: 1.0, output: 2.0, cached_input: 0.5}\n"
             "consumers:\n"
             "  - {name: me, keys: [\"${env:GH_AI_TEST_ME_KEY}\"]}\n"
             "  - {name: limited, keys: [\"${env:GH_AI_TEST_LIMITED_KEY}\"], allow_models: "
-            "[gpt]}\n");
+            "[gpt]}\n"
+            "  - {name: thrifty, keys: [\"${env:GH_AI_TEST_THRIFTY_KEY}\"], budget: {usd: 0.0003, period: day}}\n");
         yaml.replace(QStringLiteral("%OPENAI%"), m_openAi->url())
             .replace(QStringLiteral("%ANTHROPIC%"), m_anthropic->url())
             .replace(QStringLiteral("%DOWN%"), m_down->url())
@@ -688,6 +697,44 @@ private Q_SLOTS:
         result = post("/v1/messages", message("busy-only", true));
         QVERIFY(result.body.contains("event: error"));
         QVERIFY(result.body.contains("overloaded_error"));
+    }
+
+    void consumerBudgetRefusesOnceSpentAndSurvivesRestart()
+    {
+        // 190 µUSD per call against a USD 0.0003 daily budget: two calls, then refused.
+        QCOMPARE(post("/v1/chat/completions", chat("gpt"), kThriftyKey).status, 200);
+        QCOMPARE(post("/v1/chat/completions", chat("gpt"), kThriftyKey).status, 200);
+        HttpResult result = post("/v1/chat/completions", chat("gpt"), kThriftyKey);
+        QCOMPARE(result.status, 429);
+        const QString text = result.json()["error"]["message"].toString();
+        QVERIFY2(text.contains(QStringLiteral("budget of consumer thrifty is spent: USD 0.0004 of USD 0.0003 this day")),
+                 qPrintable(text));
+        result = post("/v1/messages", message("gpt"), kThriftyKey);
+        QCOMPARE(result.status, 429);
+        QCOMPARE(result.json()["error"]["type"].toString(), QStringLiteral("rate_limit_error"));
+        // Other consumers are not affected.
+        QCOMPARE(post("/v1/chat/completions", chat("gpt")).status, 200);
+
+        // The spend is in the store: a restarted gateway still refuses.
+        const QString dataDir = m_daemon->dataDir();
+        QCOMPARE(m_daemon->terminate(), 0);
+        m_stoppedDaemons.push_back(std::move(m_daemon)); // owns the data dir
+        m_daemon = std::make_unique<DaemonProcess>();
+        m_daemon->setDataDir(dataDir);
+        QVERIFY2(m_daemon->start(), m_daemon->standardError().constData());
+        QCOMPARE(post("/v1/chat/completions", chat("gpt"), kThriftyKey).status, 429);
+        QCOMPARE(post("/v1/chat/completions", chat("gpt")).status, 200);
+    }
+
+    void providerBudgetSkipsToFallbacks()
+    {
+        // The first call spends the provider's USD 0.0001; after it, its targets are skipped.
+        HttpResult result = post("/v1/chat/completions", chat("capped"));
+        QCOMPARE(result.status, 200);
+        QCOMPARE(result.header("x-gatehouse-provider"), QByteArray("capped"));
+        result = post("/v1/chat/completions", chat("capped"));
+        QCOMPARE(result.status, 200);
+        QCOMPARE(result.header("x-gatehouse-provider"), QByteArray("an"));
     }
 
     void weightedTargets()
