@@ -6,6 +6,13 @@ namespace gh {
 
 namespace {
 
+QStringList corsKeys()
+{
+    return {QStringLiteral("origins"),     QStringLiteral("methods"),
+            QStringLiteral("headers"),     QStringLiteral("expose_headers"),
+            QStringLiteral("credentials"), QStringLiteral("max_age_s")};
+}
+
 const QHash<QString, QStringList> &schemaKeys()
 {
     static const QHash<QString, QStringList> keys{
@@ -41,8 +48,7 @@ const QHash<QString, QStringList> &schemaKeys()
           QStringLiteral("strip_path"), QStringLiteral("auth"), QStringLiteral("jwt"),
           QStringLiteral("consumers"), QStringLiteral("rate_limit"), QStringLiteral("cache"),
           QStringLiteral("cors"), QStringLiteral("state"), QStringLiteral("sunset"),
-          QStringLiteral("max_body_bytes"),
-          QStringLiteral("version")}},
+          QStringLiteral("max_body_bytes"), QStringLiteral("ip"), QStringLiteral("version")}},
         {QStringLiteral("routes.match"),
          {QStringLiteral("paths"), QStringLiteral("methods"), QStringLiteral("hosts")}},
         {QStringLiteral("routes.jwt"),
@@ -50,7 +56,8 @@ const QHash<QString, QStringList> &schemaKeys()
         {QStringLiteral("routes.rate_limit"),
          {QStringLiteral("requests_per_second"), QStringLiteral("burst")}},
         {QStringLiteral("routes.cache"), {QStringLiteral("ttl_s")}},
-        {QStringLiteral("routes.cors"), {QStringLiteral("origins")}},
+        {QStringLiteral("routes.cors"), corsKeys()},
+        {QStringLiteral("routes.ip"), {QStringLiteral("allow"), QStringLiteral("deny")}},
         {QStringLiteral("prompt_apis"),
          {QStringLiteral("name"), QStringLiteral("path"), QStringLiteral("model"),
           QStringLiteral("system"), QStringLiteral("template"), QStringLiteral("inputs"),
@@ -66,8 +73,11 @@ const QHash<QString, QStringList> &schemaKeys()
           QStringLiteral("response_format"), QStringLiteral("json_schema")}},
         {QStringLiteral("settings"),
          {QStringLiteral("ai_auth"), QStringLiteral("log_bodies"),
-          QStringLiteral("log_retention_days"), QStringLiteral("cache")}},
+          QStringLiteral("log_retention_days"), QStringLiteral("cache"), QStringLiteral("ip"),
+          QStringLiteral("cors")}},
         {QStringLiteral("settings.cache"), {QStringLiteral("max_mb")}},
+        {QStringLiteral("settings.cors"), corsKeys()},
+        {QStringLiteral("settings.ip"), {QStringLiteral("allow"), QStringLiteral("deny")}},
     };
     return keys;
 }

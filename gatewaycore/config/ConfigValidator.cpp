@@ -1,6 +1,8 @@
 #include "ConfigValidator.h"
 
 #include "ConfigSchema.h"
+#include "policy/CorsPolicy.h"
+#include "policy/IpRules.h"
 
 #include <QDate>
 #include <QDir>
@@ -284,6 +286,8 @@ private:
     void promptApi(QJsonObject &object, const QString &path);
     void routeMatch(QJsonObject &object, const QString &path);
     void routeJwt(QJsonObject &object, const QString &path);
+    void ipSection(QJsonObject &object, const QString &path, const QString &schemaPath);
+    void corsSection(QJsonObject &object, const QString &path, const QString &schemaPath);
     void promptInputs(QJsonObject &object, const QString &path);
     void promptInput(QJsonObject &object, const QString &path);
     void promptParams(QJsonObject &object, const QString &path);
@@ -999,16 +1003,76 @@ void Validation::route(QJsonObject &object, const QString &path)
            });
     nested(object, path, key("cors"), Need::Optional,
            [this](QJsonObject &cors, const QString &corsPath) {
-               checkKeys(cors, corsPath, QStringLiteral("routes.cors"));
-               const auto origins = stringList(cors, corsPath, key("origins"), Need::Required);
-               if (!origins)
-                   return;
-               for (const auto &[index, origin] : *origins) {
-                   if (origin != QLatin1String("*") && !isHttpUrl(origin))
-                       add(indexed(join(corsPath, key("origins")), index),
-                           QStringLiteral("must be \"*\" or an origin like https://example.com"));
-               }
+               corsSection(cors, corsPath, QStringLiteral("routes.cors"));
            });
+    nested(object, path, key("ip"), Need::Optional, [this](QJsonObject &ip, const QString &ipPath) {
+        ipSection(ip, ipPath, QStringLiteral("routes.ip"));
+    });
+}
+
+void Validation::ipSection(QJsonObject &ip, const QString &path, const QString &schemaPath)
+{
+    checkKeys(ip, path, schemaPath);
+    for (const QString &list : {key("allow"), key("deny")}) {
+        const auto entries = stringList(ip, path, list, Need::Optional);
+        if (!entries)
+            continue;
+        for (const auto &[index, entry] : *entries) {
+            if (!IpRules::parseRange(entry))
+                add(indexed(join(path, list), index),
+                    QStringLiteral("\"%1\" is not an IP address or CIDR range").arg(entry));
+        }
+    }
+}
+
+void Validation::corsSection(QJsonObject &cors, const QString &path, const QString &schemaPath)
+{
+    checkKeys(cors, path, schemaPath);
+    const auto origins = stringList(cors, path, key("origins"), Need::Required);
+    bool anyOrigin = false;
+    if (origins) {
+        for (const auto &[index, origin] : *origins) {
+            if (origin == QLatin1String("*"))
+                anyOrigin = true;
+            else if (CorsPolicy::normalizeOrigin(origin).isEmpty())
+                add(indexed(join(path, key("origins")), index),
+                    QStringLiteral("must be \"*\" or an origin like https://example.com"));
+        }
+    }
+    static const QStringList methods{QStringLiteral("*"),      QStringLiteral("GET"),
+                                     QStringLiteral("HEAD"),   QStringLiteral("POST"),
+                                     QStringLiteral("PUT"),    QStringLiteral("PATCH"),
+                                     QStringLiteral("DELETE"), QStringLiteral("OPTIONS")};
+    if (const auto list = stringList(cors, path, key("methods"), Need::Optional)) {
+        QJsonArray normalized = cors.value(key("methods")).toArray();
+        for (const auto &[index, method] : *list) {
+            const QString itemPath = indexed(join(path, key("methods")), index);
+            if (const auto canonical =
+                    choiceValue(method, itemPath, methods, QStringLiteral("HTTP method")))
+                normalized[index] = *canonical;
+        }
+        cors.insert(key("methods"), normalized);
+    }
+    // RFC 9110 §5.1 field names (tokens), or "*".
+    static const QRegularExpression fieldName(QStringLiteral("^[!#$%&'*+.^_`|~0-9A-Za-z-]+$"));
+    for (const QString &list : {key("headers"), key("expose_headers")}) {
+        const auto names = stringList(cors, path, list, Need::Optional);
+        if (!names)
+            continue;
+        for (const auto &[index, name] : *names) {
+            if (!fieldName.match(name).hasMatch())
+                add(indexed(join(path, list), index),
+                    QStringLiteral("\"%1\" is not a header name").arg(name));
+        }
+    }
+    const auto credentials = boolean(cors, path, key("credentials"));
+    // Fetch forbids "*" with credentials; echoing every origin instead would let any
+    // website act with the user's cookies.
+    if (credentials && *credentials && anyOrigin)
+        add(join(path, key("credentials")),
+            QStringLiteral("cannot be true with origin \"*\": list the origins that may send "
+                           "credentials"));
+    integer(cors, path, key("max_age_s"), Need::Optional, Limits::range(0, 86400));
 }
 
 void Validation::promptInput(QJsonObject &input, const QString &path)
@@ -1181,6 +1245,14 @@ void Validation::settings(QJsonObject &object, const QString &path)
            [this](QJsonObject &cache, const QString &cachePath) {
                checkKeys(cache, cachePath, QStringLiteral("settings.cache"));
                integer(cache, cachePath, key("max_mb"), Need::Optional, Limits::nonNegative(), 256);
+           });
+    nested(object, path, key("ip"), Need::Optional, [this](QJsonObject &ip, const QString &ipPath) {
+        ipSection(ip, ipPath, QStringLiteral("settings.ip"));
+    });
+    // CORS on the AI endpoints, for browser apps calling the gateway; off when absent.
+    nested(object, path, key("cors"), Need::Optional,
+           [this](QJsonObject &cors, const QString &corsPath) {
+               corsSection(cors, corsPath, QStringLiteral("settings.cors"));
            });
 }
 

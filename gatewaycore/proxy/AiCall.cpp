@@ -514,6 +514,8 @@ HttpHeaders AiCall::gatewayHeaders() const
         headers.set("x-gatehouse-provider", m_attempt.provider->name.toUtf8());
         headers.set("x-gatehouse-model", m_attempt.upstreamModel.toUtf8());
     }
+    if (m_exchange) // settings.cors: browser apps calling the AI endpoints
+        m_config->snapshot().aiCors().applyToResponse(m_exchange->request().headers, headers);
     return headers;
 }
 

@@ -11,6 +11,7 @@
 #include <QJsonArray>
 #include <QJsonObject>
 #include <QRandomGenerator>
+#include <QScopeGuard>
 #include <QTimeZone>
 
 #include <chrono>
@@ -30,6 +31,29 @@ bool consumerAllowed(const CompiledRoute &route, const QString &consumer)
             return true;
     }
     return false;
+}
+
+QString ipRefusal(const QHostAddress &peer, const QString &route)
+{
+    const QString address = IpRules::unmapped(peer).toString();
+    return route.isEmpty()
+               ? QStringLiteral("requests from %1 are not allowed by the gateway's IP rules")
+                     .arg(address)
+               : QStringLiteral("requests from %1 are not allowed on route %2").arg(address, route);
+}
+
+HttpResponse ipRefused(const QHostAddress &peer, const QString &route)
+{
+    return HttpResponse::error(403, ipRefusal(peer, route), "ip_not_allowed", "permission_error");
+}
+
+// A CORS preflight answered by the gateway: 204 with the allow headers, else `refused`.
+HttpResponse preflightResponse(const CorsPolicy::Preflight &preflight, HttpResponse refused)
+{
+    HttpResponse response = preflight.allowed ? HttpResponse{204, {}, {}} : std::move(refused);
+    for (const HttpHeaders::Entry &entry : preflight.headers.entries())
+        response.headers.add(entry.first, entry.second);
+    return response;
 }
 
 } // namespace
@@ -66,6 +90,8 @@ void GatewayHandler::answer(HttpExchange *exchange, HttpResponse response,
     response.headers.set("x-gatehouse-request-id", requestId);
     response.headers.set("x-gatehouse-overhead-us",
                          QByteArray::number(elapsedUs(exchange->startNs())));
+    if (m_answerCors)
+        m_answerCors->applyToResponse(exchange->request().headers, response.headers);
     exchange->respond(response);
 }
 
@@ -73,8 +99,14 @@ void GatewayHandler::handle(HttpExchange *exchange)
 {
     const HttpRequest &request = exchange->request();
     const QByteArray requestId = nextRequestId();
+    // Set once the route (or AI endpoint) is known; never outlives this call.
+    const auto resetCors = qScopeGuard([this] { m_answerCors = nullptr; });
 
     if (request.path == "/_gatehouse/health") {
+        // Local monitors and the desktop app always reach health; others meet settings.ip.
+        if (!request.peerAddress.isLoopback() &&
+            !m_routing.refresh()->snapshot().ipRules().allows(request.peerAddress))
+            return answer(exchange, ipRefused(request.peerAddress, {}), requestId);
         if (request.method != "GET" && request.method != "HEAD")
             return answer(exchange,
                           HttpResponse::error(405, QStringLiteral("use GET /_gatehouse/health")),
@@ -92,6 +124,26 @@ void GatewayHandler::handle(HttpExchange *exchange)
         config->match(request.method, request.headers.value("host"), request.path);
     if (handleAi(exchange, config, match, requestId))
         return;
+    if (!config->snapshot().ipRules().allows(request.peerAddress))
+        return answer(exchange, ipRefused(request.peerAddress, {}), requestId);
+    // A CORS route answers its browsers' preflights itself, whatever methods it lists.
+    if (CorsPolicy::isPreflight(request)) {
+        bool methodServed = false;
+        const RouteMatch target =
+            CorsPolicy::preflightMatch(config->snapshot().routes(), request, &methodServed);
+        if (target.isMatched() && target.route->cors.isEnabled()) {
+            if (!target.route->ipRules.allows(request.peerAddress))
+                return answer(exchange, ipRefused(request.peerAddress, target.route->name),
+                              requestId);
+            const CorsPolicy::Preflight preflight =
+                target.route->cors.preflight(request.headers, methodServed);
+            return answer(exchange,
+                          preflightResponse(preflight, HttpResponse::error(403, preflight.refusal,
+                                                                           "cors_rejected",
+                                                                           "permission_error")),
+                          requestId);
+        }
+    }
     switch (match.outcome) {
     case RouteMatch::Outcome::NotFound:
         return answer(exchange,
@@ -119,6 +171,9 @@ void GatewayHandler::handle(HttpExchange *exchange)
     }
 
     const CompiledRoute &route = *match.route;
+    if (!route.ipRules.allows(request.peerAddress))
+        return answer(exchange, ipRefused(request.peerAddress, route.name), requestId);
+    m_answerCors = &route.cors;
     QString consumer;
     QByteArray credentialHeader;
     if (route.auth == CompiledRoute::Auth::Key) {
@@ -210,6 +265,24 @@ bool GatewayHandler::handleAi(HttpExchange *exchange, const std::shared_ptr<Work
         answer(exchange, response, requestId);
         return true;
     };
+
+    if (!config->snapshot().ipRules().allows(request.peerAddress))
+        return fail({ChatError::Kind::Permission, ipRefusal(request.peerAddress, {}), {}});
+    const CorsPolicy &cors = config->snapshot().aiCors();
+    if (cors.isEnabled() && CorsPolicy::isPreflight(request)) {
+        const QByteArray wanted = request.headers.value("access-control-request-method").trimmed();
+        const bool served = wanted == (kind == Kind::Models ? "GET" : "POST") ||
+                            (kind == Kind::Models && wanted == "HEAD");
+        const CorsPolicy::Preflight preflight = cors.preflight(request.headers, served);
+        const ChatError refusal{ChatError::Kind::Permission, preflight.refusal, {}};
+        answer(
+            exchange,
+            preflightResponse(preflight, HttpResponse::json(AiCall::errorStatus(dialect, refusal),
+                                                            AiCall::errorBody(dialect, refusal))),
+            requestId);
+        return true;
+    }
+    m_answerCors = &cors;
 
     const QByteArray method = kind == Kind::Models ? "GET" : "POST";
     if (request.method != method && !(kind == Kind::Models && request.method == "HEAD")) {

@@ -10,6 +10,7 @@
 
 namespace gh {
 
+class CorsPolicy;
 class SnapshotHolder;
 
 // The gateway listener's per-worker request handler: gateway-owned endpoints, route
@@ -41,6 +42,9 @@ private:
     QByteArray m_idPrefix; // random per worker; a counter makes each id unique
     quint64 m_counter = 0;
     QRandomGenerator m_random; // weighted AI target picks
+    // CORS for gateway-made answers of the request being handled (its route's, or the AI
+    // endpoints'); reset when handle() returns.
+    const CorsPolicy *m_answerCors = nullptr;
 };
 
 } // namespace gh

@@ -138,6 +138,8 @@ void ProxyCall::onResponseHead(int status, const HttpHeaders &headers)
     HttpHeaders out = ForwardedHeaders::forClient(headers);
     for (const HttpHeaders::Entry &extra : m_match.extraHeaders().entries())
         out.set(extra.first, extra.second);
+    if (m_match.route)
+        m_match.route->cors.applyToResponse(m_exchange->request().headers, out);
     out.set("x-gatehouse-request-id", m_requestId);
     // Time inside the gateway until the response head: before the upstream was asked,
     // and from its answer until now (the upstream's own time excluded).
@@ -255,6 +257,8 @@ void ProxyCall::failRequest(int status, const QString &message, const QByteArray
         response.headers.set("x-gatehouse-request-id", m_requestId);
         response.headers.set("x-gatehouse-overhead-us",
                              QByteArray::number(GatewayHandler::elapsedUs(m_exchange->startNs())));
+        if (m_match.route) // a browser app can read why its call failed
+            m_match.route->cors.applyToResponse(m_exchange->request().headers, response.headers);
         m_exchange->respond(response);
     }
     finish();

@@ -78,6 +78,8 @@ CompiledRoute CompiledRoute::compile(const QJsonObject &json, int serviceIndex,
     const qint64 maxBody = json.value(QLatin1String("max_body_bytes")).toInteger(-1);
     if (maxBody >= 0)
         route.maxBodyBytes = maxBody;
+    route.ipRules = IpRules::fromJson(json.value(QLatin1String("ip")).toObject());
+    route.cors = CorsPolicy::fromJson(json.value(QLatin1String("cors")).toObject());
 
     if (route.state == State::Deprecated) {
         // RFC 9745: Deprecation is a structured-field Date ("@" + unix seconds), the

@@ -2,6 +2,8 @@
 
 #include "MethodSet.h"
 #include "http/HttpHeaders.h"
+#include "policy/CorsPolicy.h"
+#include "policy/IpRules.h"
 
 #include <QByteArray>
 #include <QDate>
@@ -37,6 +39,8 @@ struct CompiledRoute
     qint64 deprecatedSince = 0;                // unix seconds, for deprecated routes
     HttpHeaders extraHeaders;                  // Deprecation + Sunset for deprecated routes
     QJsonObject json;                          // the normalized entity, for later policies
+    IpRules ipRules;                           // "ip": checked after the match
+    CorsPolicy cors;                           // "cors": off when absent
 
     bool isDeprecated() const { return state == State::Deprecated; }
 

@@ -20,6 +20,10 @@ std::shared_ptr<const ConfigSnapshot> ConfigSnapshot::build(const QJsonObject &n
     snapshot->m_consumers = std::move(consumers);
     snapshot->m_config = normalizedConfig;
     snapshot->m_settings = normalizedConfig.value(QLatin1String("settings")).toObject();
+    snapshot->m_ipRules =
+        IpRules::fromJson(snapshot->m_settings.value(QLatin1String("ip")).toObject());
+    snapshot->m_aiCors =
+        CorsPolicy::fromJson(snapshot->m_settings.value(QLatin1String("cors")).toObject());
 
     registry.beginBuild();
     const QJsonArray services = normalizedConfig.value(QLatin1String("services")).toArray();

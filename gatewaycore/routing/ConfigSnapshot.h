@@ -4,6 +4,8 @@
 #include "RouteTable.h"
 #include "ai/AiCatalog.h"
 #include "policy/ConsumerDirectory.h"
+#include "policy/CorsPolicy.h"
+#include "policy/IpRules.h"
 
 #include <QHash>
 #include <QJsonObject>
@@ -49,6 +51,10 @@ public:
     const ConsumerDirectory &consumers() const { return m_consumers; }
     // Providers, public models and prices (keys resolved when the snapshot was built).
     const AiCatalog &ai() const { return *m_ai; }
+    // settings.ip: checked on every gateway request (health from loopback excepted).
+    const IpRules &ipRules() const { return m_ipRules; }
+    // settings.cors: CORS on the AI endpoints, off when absent.
+    const CorsPolicy &aiCors() const { return m_aiCors; }
 
 private:
     ConfigSnapshot() = default;
@@ -61,6 +67,8 @@ private:
     QJsonObject m_config;
     ConsumerDirectory m_consumers;
     std::shared_ptr<const AiCatalog> m_ai;
+    IpRules m_ipRules;
+    CorsPolicy m_aiCors;
 };
 
 } // namespace gh

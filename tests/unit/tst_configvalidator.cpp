@@ -505,6 +505,41 @@ void TestConfigValidator::badInputs_data()
                        "settings.log_retention_days: must be greater than 0",
                        "settings.cache.max_mb: must be an integer"};
 
+    // --- IP rules and CORS (routes[].ip, routes[].cors, settings.ip, settings.cors)
+    QTest::newRow("ip rules and cors")
+        << QByteArray("routes:\n"
+                      "  - name: r\n"
+                      "    match: {paths: [/r]}\n"
+                      "    service: billing\n"
+                      "    ip: {allow: [10.0.0.0/8, \"10.0.0.300/8\"], deny: [\"::1/129\", 7], "
+                      "block: []}\n"
+                      "    cors:\n"
+                      "      origins: [\"*\", \"https://a.example/app\"]\n"
+                      "      methods: [GET, FETCH]\n"
+                      "      headers: [\"x ok\"]\n"
+                      "      expose_headers: [\"a:b\"]\n"
+                      "      credentials: true\n"
+                      "      max_age_s: 100000\n"
+                      "settings:\n"
+                      "  ip: {allow: [\"192.168/16\"]}\n"
+                      "  cors: {methods: [GET]}\n")
+        << QStringList{"routes[0].cors.origins[1]: must be \"*\" or an origin like "
+                       "https://example.com",
+                       "routes[0].cors.methods[1]: unknown HTTP method \"FETCH\"; expected one "
+                       "of *, GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS",
+                       "routes[0].cors.headers[0]: \"x ok\" is not a header name",
+                       "routes[0].cors.expose_headers[0]: \"a:b\" is not a header name",
+                       "routes[0].cors.credentials: cannot be true with origin \"*\": list the "
+                       "origins that may send credentials",
+                       "routes[0].cors.max_age_s: must be between 0 and 86400",
+                       "routes[0].ip.block: unknown key",
+                       "routes[0].ip.allow[1]: \"10.0.0.300/8\" is not an IP address or CIDR "
+                       "range",
+                       "routes[0].ip.deny[1]: must be a string",
+                       "routes[0].ip.deny[0]: \"::1/129\" is not an IP address or CIDR range",
+                       "settings.ip.allow[0]: \"192.168/16\" is not an IP address or CIDR range",
+                       "settings.cors.origins: is required"};
+
     // --- many problems at once: every one is reported, in document order of sections
     QTest::newRow("several problems in one document")
         << QByteArray("providers:\n"
@@ -606,6 +641,20 @@ void TestConfigValidator::goodInputs_data()
                       "response_format: {type: json_object}, presence_penalty: -1}\n"
                       "    state: deprecated\n"
                       "    sunset: 2030-01-31\n");
+    QTest::newRow("ip rules and cors")
+        << QByteArray("routes:\n"
+                      "  - name: r\n"
+                      "    match: {paths: [/r]}\n"
+                      "    service: billing\n"
+                      "    ip: {allow: [10.0.0.0/8, \"::1\", \"fd00::/8\", 192.168.1.5], deny: "
+                      "[10.1.0.0/16, \"::ffff:10.2.0.0/112\"]}\n"
+                      "    cors: {origins: [\"https://app.example.com\", "
+                      "\"http://localhost:3000/\"], methods: [get, POST], headers: "
+                      "[Content-Type, \"*\"], expose_headers: [x-gatehouse-request-id], "
+                      "credentials: true, max_age_s: 0}\n"
+                      "settings:\n"
+                      "  ip: {deny: [0.0.0.0/0]}\n"
+                      "  cors: {origins: [\"*\"]}\n");
 }
 
 void TestConfigValidator::goodInputs()
