@@ -275,11 +275,14 @@ void Gateway::publishSnapshot()
         exporter.list(EntityKind::Consumer), *m_resolver, &warnings);
     consumers.addKey(m_desktopKey, QStringLiteral("gatehouse-desktop"));
     auto ai = std::make_shared<const AiCatalog>(AiCatalog::build(config, *m_resolver, &warnings, m_ledger));
+    // JWT keys are resolved and parsed here, once per config change, never per request.
+    JwtDirectory jwt = JwtDirectory::build(config.value(QLatin1String("routes")).toArray(),
+                                           *m_resolver, &warnings);
     for (const QString &warning : std::as_const(warnings))
         qWarning("gatehouse: %s", qPrintable(warning));
     const std::shared_ptr<const ConfigSnapshot> previous = m_snapshots->current();
     auto snapshot = ConfigSnapshot::build(config, *m_healthRegistry, ++m_generation, previous.get(),
-                                          std::move(consumers), std::move(ai));
+                                          std::move(consumers), std::move(ai), std::move(jwt));
     m_snapshots->publish(snapshot);
     m_healthChecker->setSnapshot(snapshot);
 }

@@ -939,6 +939,21 @@ void Validation::routeJwt(QJsonObject &jwt, const QString &path)
         }
         jwt.insert(key("algorithms"), normalized);
     }
+    // iss / aud checks (RFC 7519 §4.1.1, §4.1.3); aud may list several accepted audiences.
+    string(jwt, path, key("issuer"), Need::Optional);
+    const QJsonValue audience = jwt.value(key("audience"));
+    if (audience.isArray()) {
+        if (audience.toArray().isEmpty())
+            add(join(path, key("audience")), QStringLiteral("must not be empty"));
+        stringList(jwt, path, key("audience"), Need::Optional);
+    } else if (!audience.isUndefined()) {
+        if (!audience.isString())
+            add(join(path, key("audience")), QStringLiteral("must be a string or a list of strings"));
+        else
+            string(jwt, path, key("audience"), Need::Optional);
+    }
+    integer(jwt, path, key("leeway_s"), Need::Optional, Limits::range(0, 600));
+    boolean(jwt, path, key("forward_token"));
 }
 
 void Validation::lifecycle(QJsonObject &object, const QString &path, const QStringList &authModes)

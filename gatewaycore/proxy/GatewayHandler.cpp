@@ -5,6 +5,7 @@
 #include "ai/AiCatalog.h"
 #include "ai/OpenAiEmbeddingsCodec.h"
 #include "http/HttpExchange.h"
+#include "policy/JwtAuthenticator.h"
 #include "routing/ConfigSnapshot.h"
 
 #include <QDateTime>
@@ -207,15 +208,17 @@ void GatewayHandler::handle(HttpExchange *exchange)
         }
         credentialHeader = presented.header;
     } else if (route.auth == CompiledRoute::Auth::Jwt) {
-        // Fail closed until JWT verification exists: never let a JWT route through unchecked.
-        return answer(
-            exchange,
-            HttpResponse::error(401,
-                                QStringLiteral("route %1 needs JWT authentication, which this "
-                                               "Gatehouse version cannot verify yet")
-                                    .arg(route.name),
-                                "jwt_unsupported", "authentication_error"),
-            requestId);
+        // The token's sub is the consumer for the route's ACL (docs/policies.md, JWT).
+        const JwtAuthenticator::Outcome jwt = JwtAuthenticator::authenticate(
+            config->snapshot().jwt().verifier(route.name), route.name, request.headers,
+            QDateTime::currentSecsSinceEpoch());
+        if (!jwt.ok)
+            return answer(exchange, jwt.response, requestId);
+        if (!consumerAllowed(route, jwt.subject))
+            return answer(exchange, JwtAuthenticator::forbidden(jwt.subject, route.name),
+                          requestId);
+        consumer = jwt.subject;
+        credentialHeader = jwt.credentialHeader;
     }
 
     if (!exchange->setBodyLimit(route.maxBodyBytes))

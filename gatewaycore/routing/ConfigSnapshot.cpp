@@ -12,12 +12,14 @@ std::shared_ptr<const ConfigSnapshot> ConfigSnapshot::build(const QJsonObject &n
                                                             quint64 generation,
                                                             const ConfigSnapshot *previous,
                                                             ConsumerDirectory consumers,
-                                                            std::shared_ptr<const AiCatalog> ai)
+                                                            std::shared_ptr<const AiCatalog> ai,
+                                                            JwtDirectory jwt)
 {
     std::shared_ptr<ConfigSnapshot> snapshot(new ConfigSnapshot);
     snapshot->m_generation = generation;
     snapshot->m_ai = ai ? std::move(ai) : std::make_shared<const AiCatalog>();
     snapshot->m_consumers = std::move(consumers);
+    snapshot->m_jwt = std::move(jwt);
     snapshot->m_config = normalizedConfig;
     snapshot->m_settings = normalizedConfig.value(QLatin1String("settings")).toObject();
     snapshot->m_ipRules =

@@ -6,6 +6,7 @@
 #include "policy/ConsumerDirectory.h"
 #include "policy/CorsPolicy.h"
 #include "policy/IpRules.h"
+#include "policy/JwtDirectory.h"
 
 #include <QHash>
 #include <QJsonObject>
@@ -33,7 +34,8 @@ public:
                                                        quint64 generation,
                                                        const ConfigSnapshot *previous = nullptr,
                                                        ConsumerDirectory consumers = {},
-                                                       std::shared_ptr<const AiCatalog> ai = {});
+                                                       std::shared_ptr<const AiCatalog> ai = {},
+                                                       JwtDirectory jwt = {});
     // No routes, no services: what a holder starts with.
     static std::shared_ptr<const ConfigSnapshot> empty();
 
@@ -55,6 +57,8 @@ public:
     const IpRules &ipRules() const { return m_ipRules; }
     // settings.cors: CORS on the AI endpoints, off when absent.
     const CorsPolicy &aiCors() const { return m_aiCors; }
+    // The verifier of each `auth: jwt` route (keys resolved when the snapshot was built).
+    const JwtDirectory &jwt() const { return m_jwt; }
 
 private:
     ConfigSnapshot() = default;
@@ -69,6 +73,7 @@ private:
     std::shared_ptr<const AiCatalog> m_ai;
     IpRules m_ipRules;
     CorsPolicy m_aiCors;
+    JwtDirectory m_jwt;
 };
 
 } // namespace gh

@@ -325,6 +325,33 @@ void TestConfigValidator::badInputs_data()
         << QStringList{"routes[0].jwt: is required when auth is jwt",
                        "routes[1].jwt: needs a secret or a public_key",
                        "routes[2].jwt.secret: is required for HS512"};
+    QTest::newRow("jwt claims options")
+        << QByteArray("routes:\n"
+                      "  - name: a\n"
+                      "    match: {paths: [/a]}\n"
+                      "    service: billing\n"
+                      "    auth: jwt\n"
+                      "    jwt: {secret: \"${env:S}\", issuer: 7, audience: {x: 1}, leeway_s: "
+                      "601, forward_token: yes please, kid: k1}\n"
+                      "  - name: b\n"
+                      "    match: {paths: [/b]}\n"
+                      "    service: billing\n"
+                      "    auth: jwt\n"
+                      "    jwt: {secret: \"${env:S}\", issuer: \"\", audience: [], leeway_s: -1}\n"
+                      "  - name: c\n"
+                      "    match: {paths: [/c]}\n"
+                      "    service: billing\n"
+                      "    auth: jwt\n"
+                      "    jwt: {secret: \"${env:S}\", audience: [api, 3]}\n")
+        << QStringList{"routes[0].jwt.kid: unknown key",
+                       "routes[0].jwt.issuer: must be a string",
+                       "routes[0].jwt.audience: must be a string or a list of strings",
+                       "routes[0].jwt.leeway_s: must be between 0 and 600",
+                       "routes[0].jwt.forward_token: must be a boolean",
+                       "routes[1].jwt.issuer: must not be empty",
+                       "routes[1].jwt.audience: must not be empty",
+                       "routes[1].jwt.leeway_s: must be between 0 and 600",
+                       "routes[2].jwt.audience[1]: must be a string"};
     QTest::newRow("sunset dates")
         << QByteArray("routes:\n"
                       "  - {name: a, match: {paths: [/a]}, service: billing, state: deprecated, "
@@ -655,6 +682,20 @@ void TestConfigValidator::goodInputs_data()
                       "settings:\n"
                       "  ip: {deny: [0.0.0.0/0]}\n"
                       "  cors: {origins: [\"*\"]}\n");
+    QTest::newRow("jwt with every option")
+        << QByteArray("routes:\n"
+                      "  - name: r\n"
+                      "    match: {paths: [/r]}\n"
+                      "    service: billing\n"
+                      "    auth: jwt\n"
+                      "    jwt: {algorithms: [HS256, ES256], secret: \"${env:S}\", public_key: "
+                      "\"${file:/k.pem}\", issuer: \"https://id.example.com/\", audience: "
+                      "[api, billing], leeway_s: 0, forward_token: true}\n"
+                      "  - name: s\n"
+                      "    match: {paths: [/s]}\n"
+                      "    service: billing\n"
+                      "    auth: jwt\n"
+                      "    jwt: {public_key: \"${file:/k.pem}\", audience: api, leeway_s: 600}\n");
 }
 
 void TestConfigValidator::goodInputs()
