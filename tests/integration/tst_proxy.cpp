@@ -489,7 +489,7 @@ private Q_SLOTS:
         QCOMPARE(r.status, 200);
         QCOMPARE(echoField(r.body, "xak"), QByteArray());
 
-        // No key needed where auth is none; JWT routes fail closed.
+        // No key needed where auth is none; a JWT route takes no consumer key for a token.
         QCOMPARE(get(QStringLiteral("/web/hello.txt")).status, 200);
         r = get(QStringLiteral("/jwt/hello.txt"));
         QCOMPARE(r.status, 401);
