@@ -2,6 +2,7 @@
 
 #include "admin/AdminApi.h"
 #include "ai/AiCatalog.h"
+#include "cache/ResponseCache.h"
 #include "config/ConfigApplier.h"
 #include "config/ConfigExporter.h"
 #include "config/ConfigLoader.h"
@@ -55,6 +56,7 @@ Gateway::Gateway(QObject *parent)
     , m_healthRegistry(std::make_unique<TargetHealthRegistry>())
     , m_healthChecker(std::make_unique<HealthChecker>())
     , m_desktopKey(ApiKey::generate().toLatin1())
+    , m_cache(std::make_shared<ResponseCache>())
 {
     // AI spend reaches the store once a second, off the workers' path.
     auto *spendTimer = new QTimer(this);
@@ -157,6 +159,7 @@ bool Gateway::open(const GatewayOptions &options)
     }
 
     m_adminApi = std::make_unique<AdminApi>(*m_store, *m_resolver, m_adminToken);
+    m_adminApi->setResponseCache(m_cache.get());
     m_adminApi->setChangeCallback([this] {
         publishSnapshot(); // applies to new requests at once
         Q_EMIT configChanged();
@@ -213,9 +216,10 @@ bool Gateway::start()
     // matched; the listener itself must not cap what a route allows.
     gatewayOptions.maxBodyBytes = std::numeric_limits<qint64>::max();
     const SnapshotHolder *snapshots = m_snapshots.get();
+    std::shared_ptr<ResponseCache> cache = m_cache;
     auto gatewayServer = std::make_unique<HttpServer>(
-        [snapshots]() -> std::unique_ptr<HttpExchangeHandler> {
-            return std::make_unique<GatewayHandler>(*snapshots);
+        [snapshots, cache]() -> std::unique_ptr<HttpExchangeHandler> {
+            return std::make_unique<GatewayHandler>(*snapshots, 0, cache);
         },
         gatewayOptions);
     if (!gatewayServer->listen(m_options.listenAddress, m_options.listenPort)) {
@@ -285,6 +289,10 @@ void Gateway::publishSnapshot()
                                           std::move(consumers), std::move(ai), std::move(jwt));
     m_snapshots->publish(snapshot);
     m_healthChecker->setSnapshot(snapshot);
+    // settings.cache.max_mb (0: off); entries survive the reload, a smaller size evicts.
+    m_cache->setCapacity(
+        config.value(QLatin1String("settings")).toObject().value(QLatin1String("cache")).toObject()
+            .value(QLatin1String("max_mb")).toInteger(256) * 1024 * 1024);
 }
 
 void Gateway::setState(State state)
@@ -353,6 +361,11 @@ ConfigService::Result Gateway::putEntity(EntityKind kind, const QString &key, co
 ConfigService::Result Gateway::deleteEntity(EntityKind kind, const QString &key)
 {
     return change([&](ConfigService &service) { return service.deleteEntity(kind, key); });
+}
+
+int Gateway::purgeCache()
+{
+    return m_cache->purge();
 }
 
 QJsonObject Gateway::settings() const

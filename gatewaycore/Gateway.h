@@ -14,6 +14,7 @@
 namespace gh {
 
 class SpendLedger;
+class ResponseCache;
 
 class AdminApi;
 class HealthChecker;
@@ -72,6 +73,10 @@ public:
     ConfigService::Result putEntity(EntityKind kind, const QString &key, const QJsonObject &entity);
     ConfigService::Result deleteEntity(EntityKind kind, const QString &key);
     QJsonObject settings() const;
+    // Empties the response cache (route and AI entries); returns how many were removed.
+    int purgeCache();
+    // The response cache shared by the gateway workers (settings.cache.max_mb).
+    const ResponseCache &responseCache() const { return *m_cache; }
     // The secret store the desktop app and the config use (may report "no keychain").
     SecretStore *secretStore() const { return m_secretStore.get(); }
     // The config the gateway workers serve from; bumps with every change.
@@ -110,6 +115,7 @@ private:
     std::unique_ptr<HealthChecker> m_healthChecker;
     QByteArray m_desktopKey;
     std::shared_ptr<SpendLedger> m_ledger;
+    std::shared_ptr<ResponseCache> m_cache; // survives reloads, stop and start
     std::unique_ptr<Store> m_store;
     std::unique_ptr<SecretStore> m_secretStore;
     std::unique_ptr<SecretResolver> m_resolver;

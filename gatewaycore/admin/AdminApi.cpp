@@ -1,5 +1,6 @@
 #include "AdminApi.h"
 
+#include "cache/ResponseCache.h"
 #include "config/ConfigExporter.h"
 #include "config/ConfigLoader.h"
 #include "config/YamlWriter.h"
@@ -9,6 +10,7 @@
 #include <QCryptographicHash>
 #include <QJsonArray>
 #include <QJsonDocument>
+#include <QUrlQuery>
 
 namespace gh {
 
@@ -100,6 +102,8 @@ HttpResponse AdminApi::handle(const HttpRequest &request)
         r.headers.set("Allow", "GET, PUT");
         return r;
     }
+    if (path == QLatin1String("/cache") && m_cache)
+        return cache(request);
     const QStringList segments = path.mid(1).split(QLatin1Char('/'));
     if (const auto kind = kindFromCollectionPath(segments.first())) {
         // Model and price names may contain "/" (openrouter's "anthropic/claude-3.5-sonnet"),
@@ -120,6 +124,26 @@ HttpResponse AdminApi::handle(const HttpRequest &request)
     return HttpResponse::error(404, QStringLiteral("no admin endpoint %1 %2")
                                         .arg(QString::fromLatin1(request.method), path),
                                "not_found");
+}
+
+HttpResponse AdminApi::cache(const HttpRequest &request)
+{
+    if (request.method == "GET" || request.method == "HEAD") {
+        return HttpResponse::json(200, QJsonObject{{"entries", m_cache->count()},
+                                                   {"bytes", m_cache->bytes()},
+                                                   {"capacity_bytes", m_cache->capacity()}});
+    }
+    if (request.method == "DELETE") {
+        const QUrlQuery query = request.queryItems();
+        const int removed =
+            query.hasQueryItem(QStringLiteral("route"))
+                ? m_cache->purgeScope(query.queryItemValue(QStringLiteral("route"), QUrl::FullyDecoded))
+                : m_cache->purge();
+        return HttpResponse::json(200, QJsonObject{{"removed", removed}});
+    }
+    HttpResponse r = HttpResponse::error(405, QStringLiteral("use GET or DELETE /cache"));
+    r.headers.set("Allow", "GET, DELETE");
+    return r;
 }
 
 HttpResponse AdminApi::health() const

@@ -9,6 +9,7 @@
 
 namespace gh {
 
+class ResponseCache;
 class SecretResolver;
 class Store;
 
@@ -22,6 +23,8 @@ public:
     HttpResponse handle(const HttpRequest &request);
     // Called after every successful change to the store.
     void setChangeCallback(std::function<void()> callback) { m_onChange = std::move(callback); }
+    // The response cache behind GET/DELETE /cache (none: 404 there).
+    void setResponseCache(ResponseCache *cache) { m_cache = cache; }
 
 private:
     bool authorized(const HttpRequest &request) const;
@@ -35,12 +38,15 @@ private:
     HttpResponse deleteEntity(EntityKind kind, const QString &key);
     HttpResponse createConsumerKey(const QString &consumer);
     HttpResponse serviceResponse(const ConfigService::Result &result, int okStatus);
+    // GET /cache: entries and bytes; DELETE /cache[?route=NAME]: purge, count removed.
+    HttpResponse cache(const HttpRequest &request);
     void changed();
 
     Store &m_store;
     ConfigService m_service;
     QString m_token;
     std::function<void()> m_onChange;
+    ResponseCache *m_cache = nullptr;
 };
 
 } // namespace gh

@@ -76,8 +76,9 @@ const QHash<QString, QStringList> &schemaKeys()
         {QStringLiteral("settings"),
          {QStringLiteral("ai_auth"), QStringLiteral("log_bodies"),
           QStringLiteral("log_retention_days"), QStringLiteral("cache"), QStringLiteral("ip"),
-          QStringLiteral("cors")}},
+          QStringLiteral("cors"), QStringLiteral("ai_cache")}},
         {QStringLiteral("settings.cache"), {QStringLiteral("max_mb")}},
+        {QStringLiteral("settings.ai_cache"), {QStringLiteral("enabled"), QStringLiteral("ttl_s")}},
         {QStringLiteral("settings.cors"), corsKeys()},
         {QStringLiteral("settings.ip"), {QStringLiteral("allow"), QStringLiteral("deny")}},
     };

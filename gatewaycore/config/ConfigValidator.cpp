@@ -1261,6 +1261,13 @@ void Validation::settings(QJsonObject &object, const QString &path)
                checkKeys(cache, cachePath, QStringLiteral("settings.cache"));
                integer(cache, cachePath, key("max_mb"), Need::Optional, Limits::nonNegative(), 256);
            });
+    // The opt-in exact-match AI cache (docs/policies.md, Response cache); off when absent.
+    nested(object, path, key("ai_cache"), Need::Optional,
+           [this](QJsonObject &aiCache, const QString &aiCachePath) {
+               checkKeys(aiCache, aiCachePath, QStringLiteral("settings.ai_cache"));
+               boolean(aiCache, aiCachePath, key("enabled"), false);
+               integer(aiCache, aiCachePath, key("ttl_s"), Need::Optional, Limits::positive(), 300);
+           });
     nested(object, path, key("ip"), Need::Optional, [this](QJsonObject &ip, const QString &ipPath) {
         ipSection(ip, ipPath, QStringLiteral("settings.ip"));
     });

@@ -6,6 +6,8 @@
 #include "ai/ChatStreamTranslator.h"
 #include "ai/OpenAiChatCodec.h"
 #include "ai/OpenAiEmbeddingsCodec.h"
+#include "cache/AiCacheKey.h"
+#include "cache/ResponseCache.h"
 #include "http/HttpExchange.h"
 #include "http/UpstreamConnection.h"
 #include "http/UpstreamPool.h"
@@ -138,6 +140,8 @@ void AiCall::onRequestBody()
              QStringLiteral("model")});
         return;
     }
+    if (answerFromCache())
+        return; // a stored answer costs nothing: no budget needed
     if (const std::optional<ChatError> spent = consumerBudgetSpent()) {
         answerError(*spent);
         return;
@@ -353,6 +357,7 @@ void AiCall::onComplete()
         const QByteArray tail = m_translator->finish();
         m_usage = m_translator->usage();
         releaseConnection();
+        m_streamComplete = !m_translator->hasFailed();
         if (!m_streamStarted && m_translator->hasFailed()) {
             // Nothing reached the caller yet: the stream broke before its first event.
             attemptFailed(ChatError::badGateway(
@@ -514,6 +519,8 @@ HttpHeaders AiCall::gatewayHeaders() const
         headers.set("x-gatehouse-provider", m_attempt.provider->name.toUtf8());
         headers.set("x-gatehouse-model", m_attempt.upstreamModel.toUtf8());
     }
+    if (!m_cacheKey.isEmpty())
+        headers.set("x-gatehouse-cache", "MISS");
     if (m_exchange) // settings.cors: browser apps calling the AI endpoints
         m_config->snapshot().aiCors().applyToResponse(m_exchange->request().headers, headers);
     return headers;
@@ -614,6 +621,8 @@ void AiCall::answerBytes(int status, const QByteArray &json)
 {
     if (status >= 200 && status < 300)
         recordSpend();
+    if (status == 200)
+        storeInCache(json);
     if (m_exchange) {
         HttpResponse response = HttpResponse::text(status, json, "application/json");
         const HttpHeaders headers = gatewayHeaders();
@@ -646,6 +655,13 @@ void AiCall::writeStream(const QByteArray &bytes)
         return;
     if (!m_streamStarted)
         startStream();
+    if (!m_cacheKey.isEmpty() && !m_cacheStreamTooBig) {
+        m_cacheStreamTooBig = m_cacheStream.size() + bytes.size() > m_cache->maxEntryBytes();
+        if (m_cacheStreamTooBig)
+            m_cacheStream.clear();
+        else
+            m_cacheStream.append(bytes);
+    }
     // A slow caller: stop reading the provider until it catches up.
     if (!m_exchange->writeBody(bytes) && m_connection)
         m_connection->pauseReading();
@@ -660,12 +676,64 @@ void AiCall::endStream(const QByteArray &tail)
     if (m_exchange) {
         if (!tail.isEmpty())
             writeStream(tail);
+        if (m_streamStarted && m_streamComplete && !m_cacheStreamTooBig)
+            storeInCache(std::exchange(m_cacheStream, {}));
         if (m_streamStarted)
             m_exchange->endResponse();
         else
             answerError(m_lastError);
     }
     finish();
+}
+
+bool AiCall::answerFromCache()
+{
+    const qint64 ttl = m_cache && m_endpoint != Endpoint::Embeddings
+                           ? AiCacheKey::ttlSeconds(m_config->snapshot().settings())
+                           : 0;
+    if (ttl <= 0 || !AiCacheKey::applies(m_rawRequest, m_exchange->request().headers))
+        return false;
+    m_cacheKey = AiCacheKey::key(m_dialect, m_consumer, m_rawRequest);
+    m_cacheTtlS = ttl;
+    const std::shared_ptr<const ResponseCache::Entry> hit = m_cache->lookup(m_cacheKey, {});
+    if (!hit)
+        return false; // MISS: the answer is stored when it is complete
+    HttpResponse response = m_cache->hitResponse(*hit);
+    const HttpHeaders headers = gatewayHeaders();
+    for (const HttpHeaders::Entry &entry : headers.entries()) {
+        if (entry.first != "x-gatehouse-cache")
+            response.headers.set(entry.first, entry.second);
+    }
+    response.headers.set("x-gatehouse-cost-usd", QByteArray::number(0.0, 'f', 8));
+    if (m_stream) {
+        // Replayed as the stream the first caller received, in one write.
+        m_exchange->startResponse(200, response.headers, -1);
+        m_exchange->writeBody(response.body);
+        m_exchange->endResponse();
+    } else {
+        m_exchange->respond(response);
+    }
+    finish();
+    return true;
+}
+
+void AiCall::storeInCache(const QByteArray &body)
+{
+    if (m_cacheKey.isEmpty() || !m_cache)
+        return;
+    ResponseCache::Entry entry;
+    entry.headers.set("content-type", m_stream ? "text/event-stream; charset=utf-8"
+                                               : "application/json");
+    if (m_stream)
+        entry.headers.set("cache-control", "no-cache");
+    if (m_attempt.provider) {
+        entry.headers.set("x-gatehouse-provider", m_attempt.provider->name.toUtf8());
+        entry.headers.set("x-gatehouse-model", m_attempt.upstreamModel.toUtf8());
+    }
+    entry.body = body;
+    entry.scope = AiCacheKey::scope();
+    entry.ttlMs = m_cacheTtlS * 1000;
+    m_cache->insert(m_cacheKey, {}, std::move(entry));
 }
 
 void AiCall::finish()

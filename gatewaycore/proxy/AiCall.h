@@ -17,6 +17,7 @@ namespace gh {
 
 class AiCatalog;
 class ChatStreamTranslator;
+class ResponseCache;
 class HttpExchange;
 class HttpHeaders;
 class UpstreamConnection;
@@ -50,6 +51,8 @@ public:
     ~AiCall() override;
 
     void start();
+    // settings.ai_cache: answers from / stores into cache when the call qualifies.
+    void setCache(ResponseCache *cache) { m_cache = cache; }
 
     static ChatDialect dialect(Endpoint endpoint)
     {
@@ -95,6 +98,9 @@ private:
     std::optional<ChatError> providerBudgetSpent(const CompiledProvider &provider) const;
     // Adds the answer's cost to the spend ledger (once).
     void recordSpend();
+    // AI cache (docs/policies.md): true when a stored answer was replayed.
+    bool answerFromCache();
+    void storeInCache(const QByteArray &body);
     void finish();
 
     QPointer<HttpExchange> m_exchange;
@@ -138,6 +144,13 @@ private:
     qint64 m_segmentStartNs = 0;
     ChatUsage m_usage;
     bool m_spendRecorded = false;
+
+    ResponseCache *m_cache = nullptr;
+    QByteArray m_cacheKey; // set when the AI cache applies to this call
+    qint64 m_cacheTtlS = 0;
+    QByteArray m_cacheStream; // the caller's stream bytes, captured as they are written
+    bool m_cacheStreamTooBig = false;
+    bool m_streamComplete = false; // the provider's stream ended cleanly
 };
 
 } // namespace gh

@@ -4,6 +4,8 @@
 #include "ProxyCall.h"
 #include "ai/AiCatalog.h"
 #include "ai/OpenAiEmbeddingsCodec.h"
+#include "cache/CachePolicy.h"
+#include "cache/ResponseCache.h"
 #include "http/HttpExchange.h"
 #include "policy/JwtAuthenticator.h"
 #include "routing/ConfigSnapshot.h"
@@ -59,9 +61,11 @@ HttpResponse preflightResponse(const CorsPolicy::Preflight &preflight, HttpRespo
 
 } // namespace
 
-GatewayHandler::GatewayHandler(const SnapshotHolder &snapshots, quint64 seed)
+GatewayHandler::GatewayHandler(const SnapshotHolder &snapshots, quint64 seed,
+                               std::shared_ptr<ResponseCache> cache)
     : m_routing(snapshots, seed)
     , m_random(seed ? seed : QRandomGenerator::global()->generate64())
+    , m_cache(std::move(cache))
 {
     m_idPrefix =
         QByteArray::number(QRandomGenerator::global()->generate64(), 16).rightJustified(16, '0');
@@ -221,11 +225,33 @@ void GatewayHandler::handle(HttpExchange *exchange)
         credentialHeader = jwt.credentialHeader;
     }
 
+    // Route cache (docs/policies.md, Response cache): after auth, GET and HEAD share entries.
+    const qint64 cacheTtlS =
+        route.json.value(QLatin1String("cache")).toObject().value(QLatin1String("ttl_s")).toInteger();
+    const bool cacheable =
+        m_cache && cacheTtlS > 0 && (request.method == "GET" || request.method == "HEAD");
+    QByteArray cacheKey;
+    if (cacheable) {
+        cacheKey = ResponseCache::routeKey(route.name, request.headers.value("host"), request.target);
+        const auto hit = CachePolicy::bypassesLookup(request.headers)
+                             ? nullptr
+                             : m_cache->lookup(cacheKey, request.headers);
+        if (hit && (!CachePolicy::isAuthorized(request.headers) ||
+                    CachePolicy::authorizedMayUse(hit->headers))) {
+            HttpResponse response = m_cache->hitResponse(*hit);
+            for (const HttpHeaders::Entry &extra : match.extraHeaders().entries())
+                response.headers.set(extra.first, extra.second);
+            return answer(exchange, response, requestId);
+        }
+    }
+
     if (!exchange->setBodyLimit(route.maxBodyBytes))
         return; // 413 answered
 
     auto *call = new ProxyCall(exchange, std::move(config), match, consumer, credentialHeader,
                                requestId, m_pool);
+    if (cacheable)
+        call->setCache(m_cache.get(), cacheKey, cacheTtlS);
     call->start();
 }
 
@@ -351,6 +377,7 @@ bool GatewayHandler::handleAi(HttpExchange *exchange, const std::shared_ptr<Work
                                       : kind == Kind::Messages ? AiCall::Endpoint::Messages
                                                                : AiCall::Endpoint::Embeddings;
     auto *call = new AiCall(exchange, config, endpoint, consumer, requestId, m_pool, m_random);
+    call->setCache(m_cache.get());
     call->start();
     return true;
 }

@@ -11,6 +11,7 @@
 namespace gh {
 
 class CorsPolicy;
+class ResponseCache;
 class SnapshotHolder;
 
 // The gateway listener's per-worker request handler: gateway-owned endpoints, route
@@ -20,7 +21,9 @@ class SnapshotHolder;
 class GatewayHandler : public HttpExchangeHandler
 {
 public:
-    explicit GatewayHandler(const SnapshotHolder &snapshots, quint64 seed = 0);
+    // cache: the Gateway's response cache shared by all workers (none: no caching).
+    explicit GatewayHandler(const SnapshotHolder &snapshots, quint64 seed = 0,
+                            std::shared_ptr<ResponseCache> cache = {});
     ~GatewayHandler() override;
 
     void handle(HttpExchange *exchange) override;
@@ -45,6 +48,7 @@ private:
     // CORS for gateway-made answers of the request being handled (its route's, or the AI
     // endpoints'); reset when handle() returns.
     const CorsPolicy *m_answerCors = nullptr;
+    std::shared_ptr<ResponseCache> m_cache;
 };
 
 } // namespace gh

@@ -2,6 +2,7 @@
 
 #include "ForwardedHeaders.h"
 #include "GatewayHandler.h"
+#include "cache/CachePolicy.h"
 #include "http/HttpExchange.h"
 #include "http/UpstreamConnection.h"
 #include "http/UpstreamPool.h"
@@ -56,6 +57,13 @@ void ProxyCall::start()
         return;
     }
     sendToNextTarget();
+}
+
+void ProxyCall::setCache(ResponseCache *cache, QByteArray key, qint64 ttlS)
+{
+    m_cache = cache;
+    m_cacheKey = std::move(key);
+    m_cacheTtlS = ttlS;
 }
 
 void ProxyCall::sendToNextTarget()
@@ -136,6 +144,26 @@ void ProxyCall::onResponseHead(int status, const HttpHeaders &headers)
         return;
     const qint64 headNs = GatewayHandler::nowNs();
     HttpHeaders out = ForwardedHeaders::forClient(headers);
+    if (m_cache) {
+        // Stored before the per-request headers (extras, CORS, ids) are added: a hit adds
+        // its own. GET only, with a known length under the per-entry cap.
+        const qint64 announced = m_connection->response().contentLength();
+        const qint64 ttl = CachePolicy::storableTtl(m_cacheTtlS, status,
+                                                    m_exchange->request().headers, headers);
+        if (ttl > 0 && m_exchange->request().method == "GET" && announced >= 0 &&
+            announced <= m_cache->maxEntryBytes()) {
+            m_capture = std::make_unique<ResponseCache::Entry>();
+            m_capture->status = status;
+            m_capture->headers = out;
+            m_capture->headers.remove("age");
+            m_capture->scope = m_match.route->name;
+            m_capture->ttlMs = ttl * 1000;
+            m_capture->initialAgeS = headers.value("age").toLongLong();
+            m_capture->body.reserve(announced);
+            m_captureLength = announced;
+        }
+        out.set("x-gatehouse-cache", "MISS");
+    }
     for (const HttpHeaders::Entry &extra : m_match.extraHeaders().entries())
         out.set(extra.first, extra.second);
     if (m_match.route)
@@ -168,6 +196,12 @@ void ProxyCall::onResponseBody(QByteArrayView piece)
 {
     if (!m_exchange)
         return;
+    if (m_capture) {
+        if (m_capture->body.size() + piece.size() > m_captureLength)
+            m_capture.reset(); // more than announced: not a response to keep
+        else
+            m_capture->body.append(piece.data(), piece.size());
+    }
     // A slow client: stop reading the upstream until the client catches up.
     if (!m_exchange->writeBody(piece) && m_connection)
         m_connection->pauseReading();
@@ -175,6 +209,9 @@ void ProxyCall::onResponseBody(QByteArrayView piece)
 
 void ProxyCall::onResponseComplete()
 {
+    if (m_capture && m_exchange && m_capture->body.size() == m_captureLength)
+        m_cache->insert(m_cacheKey, m_exchange->request().headers, std::move(*m_capture));
+    m_capture.reset();
     if (m_exchange)
         m_exchange->endResponse();
     releaseAttempt(true);

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "cache/ResponseCache.h"
 #include "http/UpstreamError.h"
 #include "routing/RouteMatch.h"
 #include "routing/TargetPick.h"
@@ -33,6 +34,9 @@ public:
     ~ProxyCall() override;
 
     void start();
+    // The route caches: mark the answer MISS and store it under key if it may be stored
+    // (captured while it is relayed, kept only when complete).
+    void setCache(ResponseCache *cache, QByteArray key, qint64 ttlS);
 
 private:
     void sendToNextTarget();
@@ -63,6 +67,11 @@ private:
     bool m_finished = false;
     qint64 m_sentNs = 0;     // when the request went to the upstream
     qint64 m_beforeSendUs = 0; // gateway time before that
+    ResponseCache *m_cache = nullptr;
+    QByteArray m_cacheKey;
+    qint64 m_cacheTtlS = 0;
+    std::unique_ptr<ResponseCache::Entry> m_capture; // the response being captured
+    qint64 m_captureLength = -1;
 };
 
 } // namespace gh
