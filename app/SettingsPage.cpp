@@ -56,6 +56,7 @@ SettingsPage::SettingsPage(Gateway *gateway, QWidget *parent)
     , m_warning(messageLabel(QStringLiteral("exposureWarning"), this))
     , m_result(messageLabel(QStringLiteral("applyResult"), this))
     , m_apply(new QPushButton(tr("Apply and Restart Gateway"), this))
+    , m_cacheResult(messageLabel(QStringLiteral("purgeCacheResult"), this))
 {
     auto *heading = new QLabel(tr("Settings"), this);
     heading->setObjectName(QStringLiteral("pageTitle"));
@@ -129,6 +130,12 @@ SettingsPage::SettingsPage(Gateway *gateway, QWidget *parent)
     layout->addWidget(overrideNote);
     layout->addLayout(buttons);
     layout->addWidget(m_result);
+    // The response cache (routes' cache, settings.ai_cache) lives in memory; this empties it.
+    auto *purge = new QPushButton(tr("Purge Response Cache"), this);
+    purge->setObjectName(QStringLiteral("purgeCacheButton"));
+    connect(purge, &QPushButton::clicked, this, &SettingsPage::purgeCache);
+    layout->addLayout(row(purge));
+    layout->addWidget(m_cacheResult);
     layout->addStretch();
 
     connect(m_listen, &QLineEdit::textChanged, this, &SettingsPage::validate);
@@ -138,6 +145,12 @@ SettingsPage::SettingsPage(Gateway *gateway, QWidget *parent)
     connect(m_apply, &QPushButton::clicked, this, &SettingsPage::apply);
     connect(m_restarter, &GatewayRestarter::finished, this, &SettingsPage::restartFinished);
     resetFields();
+}
+
+void SettingsPage::purgeCache()
+{
+    const int removed = m_gateway->purgeCache();
+    showMessage(m_cacheResult, tr("Removed %n cached response(s).", nullptr, removed));
 }
 
 void SettingsPage::resetFields()

@@ -30,6 +30,7 @@ private:
     void validate();
     void browseDataDir();
     void restartFinished(bool ok);
+    void purgeCache();
 
     Gateway *m_gateway;
     GatewayRestarter *m_restarter;
@@ -42,6 +43,7 @@ private:
     QLabel *m_warning;
     QLabel *m_result;
     QPushButton *m_apply;
+    QLabel *m_cacheResult;
 };
 
 } // namespace gh
