@@ -523,6 +523,15 @@ void TestConfigValidator::badInputs_data()
                       "  - {name: oa, type: openai, api_key: \"${env:OA}\", api_version: \"2024-10-21\"}\n")
         << QStringList{"providers[0].api_version: must look like 2024-10-21 or 2025-04-01-preview",
                        "providers[1].api_version: only applies to type azure-openai"};
+    QTest::newRow("provider budget")
+        << QByteArray("providers:\n"
+                      "  - {name: a, type: ollama, budget: {usd: -1, period: day}}\n"
+                      "  - {name: b, type: ollama, budget: {period: fortnight, cap: 3}}\n")
+        << QStringList{"providers[0].budget.usd: must not be negative",
+                       "providers[1].budget.cap: unknown key",
+                       "providers[1].budget.usd: is required",
+                       "providers[1].budget.period: unknown budget period \"fortnight\"; expected one "
+                       "of day, week, month"};
 
     // --- settings
     QTest::newRow("settings values")
