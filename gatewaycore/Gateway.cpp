@@ -292,8 +292,9 @@ void Gateway::publishSnapshot()
     ConfigExporter exporter(*m_store);
     const QJsonObject config = exporter.exportAll();
     QStringList warnings;
-    ConsumerDirectory consumers = ConsumerDirectory::build(
-        exporter.list(EntityKind::Consumer), *m_resolver, &warnings);
+    // From the key rows, not the export: expiry and revocation times come along.
+    ConsumerDirectory consumers =
+        ConsumerDirectory::fromKeys(m_store->consumerKeys().listAll(), *m_resolver, &warnings);
     consumers.addKey(m_desktopKey, QStringLiteral("gatehouse-desktop"));
     auto ai = std::make_shared<const AiCatalog>(AiCatalog::build(config, *m_resolver, &warnings, m_ledger));
     // JWT keys are resolved and parsed here, once per config change, never per request.
@@ -383,6 +384,55 @@ ConfigService::Result Gateway::deleteEntity(EntityKind kind, const QString &key)
 int Gateway::purgeCache()
 {
     return m_cache->purge();
+}
+
+ConsumerKeyService::Result
+Gateway::keyChange(const std::function<ConsumerKeyService::Result(ConsumerKeyService &)> &operation)
+{
+    if (!m_store) {
+        ConsumerKeyService::Result closed;
+        closed.status = ConsumerKeyService::Status::StoreError;
+        closed.message = QStringLiteral("the gateway's data dir is not open");
+        return closed;
+    }
+    ConsumerKeyService service(*m_store);
+    ConsumerKeyService::Result result = operation(service);
+    if (result.ok() && result.key.id) {
+        publishSnapshot();
+        Q_EMIT configChanged();
+    }
+    return result;
+}
+
+ConsumerKeyService::Result Gateway::consumerKeys(const QString &consumer) const
+{
+    if (!m_store) {
+        ConsumerKeyService::Result closed;
+        closed.status = ConsumerKeyService::Status::StoreError;
+        closed.message = QStringLiteral("the gateway's data dir is not open");
+        return closed;
+    }
+    return ConsumerKeyService(*m_store).list(consumer);
+}
+
+ConsumerKeyService::Result Gateway::createConsumerKey(const QString &consumer,
+                                                      const ConsumerKeyService::Options &options)
+{
+    return keyChange([&](ConsumerKeyService &service) { return service.create(consumer, options); });
+}
+
+ConsumerKeyService::Result Gateway::revokeConsumerKey(const QString &consumer, const QString &prefix)
+{
+    return keyChange([&](ConsumerKeyService &service) { return service.revoke(consumer, prefix); });
+}
+
+ConsumerKeyService::Result Gateway::rotateConsumerKey(const QString &consumer, const QString &prefix,
+                                                      int graceSeconds,
+                                                      const ConsumerKeyService::Options &options)
+{
+    return keyChange([&](ConsumerKeyService &service) {
+        return service.rotate(consumer, prefix, graceSeconds, options);
+    });
 }
 
 QJsonObject Gateway::settings() const
