@@ -3,7 +3,6 @@
 #include "ConfigValidator.h"
 #include "store/Store.h"
 
-#include <QDateTime>
 #include <QJsonArray>
 
 namespace gh {
@@ -20,10 +19,8 @@ QJsonObject ConfigExporter::exportEntity(EntityKind kind, const QJsonObject &sto
     QJsonArray keys;
     const QList<ConsumerKey> storedKeys =
         m_store.consumerKeys().list(stored.value(QStringLiteral("name")).toString());
-    const qint64 now = QDateTime::currentMSecsSinceEpoch();
     for (const ConsumerKey &key : storedKeys) {
-        // Dead keys are left out; one in a rotation's grace period still works, so it stays.
-        if ((key.revokedAt && key.revokedAt <= now) || (key.expiresAt && key.expiresAt <= now))
+        if (key.revokedAt)
             continue;
         keys.append(key.reference.isEmpty() ? QStringLiteral("sha256:") + key.hash : key.reference);
     }

@@ -8,7 +8,6 @@
 
 #include <memory>
 
-class QSslSocket;
 class QTcpSocket;
 
 namespace gh {
@@ -69,7 +68,6 @@ private:
 
     void onReadyRead();
     void onBytesWritten();
-    void onTlsError();
     void processInput(QByteArrayView data);
     void sendError(int status, const QString &message);
     QByteArray responseHead(int status, const HttpHeaders &headers, qint64 contentLength,
@@ -82,7 +80,6 @@ private:
     HttpExchangeHandler *m_handler = nullptr;
     HttpExchange *m_exchange = nullptr; // the request being served, owned
     QTcpSocket *m_socket = nullptr;
-    QSslSocket *m_tlsSocket = nullptr; // m_socket itself when the server serves TLS
     HttpRequestParser m_parser;
     QByteArray m_pending; // received, not parsed yet (only while paused or closing)
     QHostAddress m_peerAddress;

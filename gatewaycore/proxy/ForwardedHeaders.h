@@ -13,11 +13,10 @@ class ForwardedHeaders
 {
 public:
     // Request fields for the upstream. `clientHost` is the Host the client sent;
-    // `dropHeader` (may be empty) names a credential the gateway consumed itself; `secure`:
-    // the client came over TLS (X-Forwarded-Proto: https).
+    // `dropHeader` (may be empty) names a credential the gateway consumed itself.
     static HttpHeaders forUpstream(const HttpHeaders &request, const QHostAddress &peer,
                                    const QByteArray &clientHost, const QByteArray &dropHeader,
-                                   const QByteArray &requestId, bool secure = false);
+                                   const QByteArray &requestId);
     // Response fields for the client: hop-by-hop removed, Via added.
     static HttpHeaders forClient(const HttpHeaders &upstream);
     // Removes the fixed hop-by-hop fields and every field the Connection field names.

@@ -193,13 +193,10 @@ void GatewayHandler::handle(HttpExchange *exchange)
             r.headers.set("WWW-Authenticate", "Bearer realm=\"gatehouse\"");
             return answer(exchange, r, requestId);
         }
-        const ConsumerDirectory::Lookup found = config->snapshot().consumers().lookup(
-            presented.key, QDateTime::currentMSecsSinceEpoch());
-        consumer = found.consumer;
+        consumer = config->snapshot().consumers().consumerForKey(presented.key);
         if (consumer.isNull()) {
-            HttpResponse r = HttpResponse::error(
-                401, found.expired ? QStringLiteral("consumer key expired") : QStringLiteral("invalid consumer key"),
-                found.expired ? "expired_api_key" : "invalid_api_key", "authentication_error");
+            HttpResponse r = HttpResponse::error(401, QStringLiteral("invalid consumer key"),
+                                                 "invalid_api_key", "authentication_error");
             r.headers.set("WWW-Authenticate",
                           "Bearer realm=\"gatehouse\", error=\"invalid_token\"");
             return answer(exchange, r, requestId);
@@ -337,14 +334,10 @@ bool GatewayHandler::handleAi(HttpExchange *exchange, const std::shared_ptr<Work
                      "the AI endpoints need a consumer key: send Authorization: Bearer <key> or "
                      "x-api-key"),
                  {}});
-        const ConsumerDirectory::Lookup found = config->snapshot().consumers().lookup(
-            presented.key, QDateTime::currentMSecsSinceEpoch());
-        consumer = found.consumer;
+        consumer = config->snapshot().consumers().consumerForKey(presented.key);
         if (consumer.isNull())
-            return fail({ChatError::Kind::Authentication,
-                         found.expired ? QStringLiteral("consumer key expired")
-                                       : QStringLiteral("invalid consumer key"),
-                         {}});
+            return fail(
+                {ChatError::Kind::Authentication, QStringLiteral("invalid consumer key"), {}});
     }
 
     if (kind == Kind::Models) {
