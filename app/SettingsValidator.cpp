@@ -1,5 +1,7 @@
 #include "SettingsValidator.h"
 
+#include "CommandLine.h"
+
 #include <QDir>
 #include <QFileInfo>
 
@@ -22,6 +24,12 @@ SettingsValidator::Result SettingsValidator::validate(const QString &listen,
         result.adminError = tr("The admin API needs a port of its own; %1 is already the "
                                "gateway's port.")
                                 .arg(o.adminPort);
+
+    // Same rule as the command line: it would not start otherwise.
+    if (adminOk && result.adminError.isEmpty() && !CommandLine::adminBindProblem(o).isEmpty())
+        result.adminError = tr("The admin API controls the whole gateway and stays on this machine "
+                               "(127.0.0.1 or ::1) unless Gatehouse runs with --tls "
+                               "--allow-remote-admin.");
 
     QStringList exposed;
     if (listenOk && !o.listenAddress.isLoopback())

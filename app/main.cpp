@@ -1,5 +1,6 @@
 #include "AppSettings.h"
 #include "CommandLine.h"
+#include "tls/LocalCertificateAuthority.h"
 #include "Gateway.h"
 #include "GracefulQuit.h"
 #include "MainWindow.h"
@@ -55,6 +56,17 @@ int main(int argc, char *argv[])
     case gh::CommandLine::Action::ExitUsageError:
         std::fputs(qPrintable(cli.output + QLatin1Char('\n')), stderr);
         return 2;
+    case gh::CommandLine::Action::PrintCa: {
+        gh::LocalCertificateAuthority ca(gh::LocalCertificateAuthority::directoryFor(cli.options.dataDir));
+        QString error;
+        if (!ca.ensure(&error)) {
+            std::fprintf(stderr, "gatehouse: %s\n", qPrintable(error));
+            return 2;
+        }
+        std::fputs(ca.caCertificate().toPem().constData(), stdout);
+        std::fprintf(stderr, "gatehouse: local CA %s (trust it for --tls)\n", qPrintable(ca.caPath()));
+        return 0;
+    }
     case gh::CommandLine::Action::CheckConfig: // daemon only; parse() never returns it here
     case gh::CommandLine::Action::Run:
         break;

@@ -5,6 +5,7 @@
 #include "SignalWatcher.h"
 #include "config/ConfigLoader.h"
 #include "config/ConfigValidator.h"
+#include "tls/LocalCertificateAuthority.h"
 
 #include <QCoreApplication>
 #include <QTimer>
@@ -32,6 +33,21 @@ int checkConfig(const QString &file)
         return 1;
     }
     printLine(stdout, QStringLiteral("%1: OK").arg(file));
+    return 0;
+}
+
+// --print-ca: the certificate to trust on stdout, where it lives on stderr.
+int printCa(const QString &dataDir)
+{
+    gh::LocalCertificateAuthority ca(gh::LocalCertificateAuthority::directoryFor(dataDir));
+    QString error;
+    if (!ca.ensure(&error)) {
+        printLine(stderr, QStringLiteral("gatehoused: %1").arg(error));
+        return 2;
+    }
+    std::fputs(ca.caCertificate().toPem().constData(), stdout);
+    std::fflush(stdout);
+    printLine(stderr, QStringLiteral("gatehoused: local CA %1 (trust it for --tls; see docs/https.md)").arg(ca.caPath()));
     return 0;
 }
 
@@ -69,6 +85,8 @@ int main(int argc, char *argv[])
         return 2;
     case gh::CommandLine::Action::CheckConfig:
         return checkConfig(cli.checkConfigFile);
+    case gh::CommandLine::Action::PrintCa:
+        return printCa(cli.options.dataDir);
     case gh::CommandLine::Action::Run:
         break;
     }

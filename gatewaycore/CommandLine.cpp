@@ -35,7 +35,16 @@ CommandLine CommandLine::parse(const QStringList &arguments, const QString &prog
     const QCommandLineOption checkConfig(QStringLiteral("check-config"),
                                          QStringLiteral("Validate FILE, print every problem, exit 1 on any."),
                                          QStringLiteral("FILE"));
-    parser.addOptions({help, version, dataDir, config, listen, adminListen, workers});
+    const QCommandLineOption tls(QStringLiteral("tls"),
+                                 QStringLiteral("Serve both listeners over HTTPS (TLS 1.2+) with a certificate from "
+                                                "the local CA in DATA_DIR/tls (created at first use)."));
+    const QCommandLineOption allowRemoteAdmin(
+        QStringLiteral("allow-remote-admin"),
+        QStringLiteral("Let --admin-listen bind a non-loopback address (requires --tls)."));
+    const QCommandLineOption printCa(QStringLiteral("print-ca"),
+                                     QStringLiteral("Print the local CA certificate (PEM) to trust for --tls, "
+                                                    "creating it if needed, and exit."));
+    parser.addOptions({help, version, dataDir, config, listen, adminListen, workers, tls, allowRemoteAdmin, printCa});
     if (daemon)
         parser.addOption(checkConfig);
 
@@ -84,11 +93,35 @@ CommandLine CommandLine::parse(const QStringList &arguments, const QString &prog
             return usageError(QStringLiteral("--workers must be a number from 1 to 256, not \"%1\"")
                                   .arg(parser.value(workers)));
     }
+    o.tls = parser.isSet(tls);
+    o.allowRemoteAdmin = parser.isSet(allowRemoteAdmin);
+    if (o.allowRemoteAdmin && !o.tls)
+        return usageError(QStringLiteral("--allow-remote-admin requires --tls"));
+    if (const QString problem = adminBindProblem(o); !problem.isEmpty())
+        return usageError(problem);
+    if (parser.isSet(printCa)) {
+        result.action = Action::PrintCa;
+        return result;
+    }
     if (daemon && parser.isSet(checkConfig)) {
         result.action = Action::CheckConfig;
         result.checkConfigFile = parser.value(checkConfig);
     }
     return result;
+}
+
+QString CommandLine::adminBindProblem(const GatewayOptions &options)
+{
+    if (options.adminAddress.isLoopback() || (options.tls && options.allowRemoteAdmin))
+        return {};
+    const QString where = GatewayOptions::formatHostPort(options.adminAddress, options.adminPort);
+    return options.tls ? QStringLiteral("--admin-listen %1 is not a loopback address: the admin API controls "
+                                        "the whole gateway; add --allow-remote-admin to serve it there")
+                             .arg(where)
+                       : QStringLiteral("--admin-listen %1 is not a loopback address: the admin API controls "
+                                        "the whole gateway and would travel in clear text; serve it there "
+                                        "with --tls --allow-remote-admin")
+                             .arg(where);
 }
 
 } // namespace gh

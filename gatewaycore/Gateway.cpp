@@ -1,5 +1,6 @@
 #include "Gateway.h"
 
+#include "CommandLine.h"
 #include "admin/AdminApi.h"
 #include "ai/AiCatalog.h"
 #include "cache/ResponseCache.h"
@@ -19,6 +20,7 @@
 #include "secrets/KeychainSecretStore.h"
 #include "secrets/SecretResolver.h"
 #include "store/Store.h"
+#include "tls/LocalCertificateAuthority.h"
 
 #include <QDir>
 #include <QFile>
@@ -209,9 +211,23 @@ bool Gateway::start()
                                                            : QStringLiteral("the gateway is stopping"));
     m_errorKind = Error::None;
     m_error.clear();
+    // The command line refuses this already; the desktop settings and embedders too.
+    if (const QString problem = CommandLine::adminBindProblem(m_options); !problem.isEmpty())
+        return fail(Error::Other, problem);
+    QSslConfiguration tls; // null: plain HTTP
+    if (m_options.tls) {
+        LocalCertificateAuthority ca(LocalCertificateAuthority::directoryFor(m_options.dataDir));
+        QString error;
+        if (!QSslSocket::supportsSsl())
+            return fail(Error::Other, QStringLiteral("--tls: no TLS backend (OpenSSL 3) available to Qt"));
+        if (!ca.ensure(&error))
+            return fail(Error::BadDataDir, QStringLiteral("--tls: %1").arg(error));
+        tls = ca.serverConfiguration();
+    }
 
     HttpServer::Options gatewayOptions;
     gatewayOptions.workers = m_options.workers;
+    gatewayOptions.tls = tls;
     // Each route sets its own body limit (max_body_bytes, 10 MiB by default) once it is
     // matched; the listener itself must not cap what a route allows.
     gatewayOptions.maxBodyBytes = std::numeric_limits<qint64>::max();
@@ -228,6 +244,7 @@ bool Gateway::start()
                     QStringLiteral("gateway listener: %1").arg(gatewayServer->errorString()));
     }
     HttpServer::Options adminOptions; // workers = 0: the admin API shares the store's thread
+    adminOptions.tls = tls;
     AdminApi *api = m_adminApi.get();
     auto adminServer = std::make_unique<HttpServer>(
         [api](const HttpRequest &request) { return api->handle(request); }, adminOptions);
@@ -275,8 +292,9 @@ void Gateway::publishSnapshot()
     ConfigExporter exporter(*m_store);
     const QJsonObject config = exporter.exportAll();
     QStringList warnings;
-    ConsumerDirectory consumers = ConsumerDirectory::build(
-        exporter.list(EntityKind::Consumer), *m_resolver, &warnings);
+    // From the key rows, not the export: expiry and revocation times come along.
+    ConsumerDirectory consumers =
+        ConsumerDirectory::fromKeys(m_store->consumerKeys().listAll(), *m_resolver, &warnings);
     consumers.addKey(m_desktopKey, QStringLiteral("gatehouse-desktop"));
     auto ai = std::make_shared<const AiCatalog>(AiCatalog::build(config, *m_resolver, &warnings, m_ledger));
     // JWT keys are resolved and parsed here, once per config change, never per request.
@@ -306,16 +324,16 @@ void Gateway::setState(State state)
 QString Gateway::gatewayUrl() const
 {
     if (!m_gatewayServer)
-        return QStringLiteral("http://") + GatewayOptions::formatHostPort(m_options.listenAddress, m_options.listenPort);
-    return QStringLiteral("http://")
+        return QLatin1String(m_options.tls ? "https://" : "http://") + GatewayOptions::formatHostPort(m_options.listenAddress, m_options.listenPort);
+    return QLatin1String(m_options.tls ? "https://" : "http://")
            + GatewayOptions::formatHostPort(m_gatewayServer->serverAddress(), m_gatewayServer->serverPort());
 }
 
 QString Gateway::adminUrl() const
 {
     if (!m_adminServer)
-        return QStringLiteral("http://") + GatewayOptions::formatHostPort(m_options.adminAddress, m_options.adminPort);
-    return QStringLiteral("http://")
+        return QLatin1String(m_options.tls ? "https://" : "http://") + GatewayOptions::formatHostPort(m_options.adminAddress, m_options.adminPort);
+    return QLatin1String(m_options.tls ? "https://" : "http://")
            + GatewayOptions::formatHostPort(m_adminServer->serverAddress(), m_adminServer->serverPort());
 }
 
@@ -366,6 +384,55 @@ ConfigService::Result Gateway::deleteEntity(EntityKind kind, const QString &key)
 int Gateway::purgeCache()
 {
     return m_cache->purge();
+}
+
+ConsumerKeyService::Result
+Gateway::keyChange(const std::function<ConsumerKeyService::Result(ConsumerKeyService &)> &operation)
+{
+    if (!m_store) {
+        ConsumerKeyService::Result closed;
+        closed.status = ConsumerKeyService::Status::StoreError;
+        closed.message = QStringLiteral("the gateway's data dir is not open");
+        return closed;
+    }
+    ConsumerKeyService service(*m_store);
+    ConsumerKeyService::Result result = operation(service);
+    if (result.ok() && result.key.id) {
+        publishSnapshot();
+        Q_EMIT configChanged();
+    }
+    return result;
+}
+
+ConsumerKeyService::Result Gateway::consumerKeys(const QString &consumer) const
+{
+    if (!m_store) {
+        ConsumerKeyService::Result closed;
+        closed.status = ConsumerKeyService::Status::StoreError;
+        closed.message = QStringLiteral("the gateway's data dir is not open");
+        return closed;
+    }
+    return ConsumerKeyService(*m_store).list(consumer);
+}
+
+ConsumerKeyService::Result Gateway::createConsumerKey(const QString &consumer,
+                                                      const ConsumerKeyService::Options &options)
+{
+    return keyChange([&](ConsumerKeyService &service) { return service.create(consumer, options); });
+}
+
+ConsumerKeyService::Result Gateway::revokeConsumerKey(const QString &consumer, const QString &prefix)
+{
+    return keyChange([&](ConsumerKeyService &service) { return service.revoke(consumer, prefix); });
+}
+
+ConsumerKeyService::Result Gateway::rotateConsumerKey(const QString &consumer, const QString &prefix,
+                                                      int graceSeconds,
+                                                      const ConsumerKeyService::Options &options)
+{
+    return keyChange([&](ConsumerKeyService &service) {
+        return service.rotate(consumer, prefix, graceSeconds, options);
+    });
 }
 
 QJsonObject Gateway::settings() const

@@ -3,6 +3,7 @@
 #include "GatewayOptions.h"
 #include "config/ConfigService.h"
 #include "config/EntityKind.h"
+#include "policy/ConsumerKeyService.h"
 
 #include <QDateTime>
 #include <QJsonObject>
@@ -73,6 +74,15 @@ public:
     ConfigService::Result putEntity(EntityKind kind, const QString &key, const QJsonObject &entity);
     ConfigService::Result deleteEntity(EntityKind kind, const QString &key);
     QJsonObject settings() const;
+    // Consumer keys for the desktop Consumers page: the admin API's logic, each change
+    // published to new requests at once. A closed gateway answers StoreError.
+    ConsumerKeyService::Result consumerKeys(const QString &consumer) const;
+    ConsumerKeyService::Result createConsumerKey(const QString &consumer,
+                                                 const ConsumerKeyService::Options &options = {});
+    ConsumerKeyService::Result revokeConsumerKey(const QString &consumer, const QString &prefix);
+    ConsumerKeyService::Result rotateConsumerKey(const QString &consumer, const QString &prefix,
+                                                 int graceSeconds = 0,
+                                                 const ConsumerKeyService::Options &options = {});
     // Empties the response cache (route and AI entries); returns how many were removed.
     int purgeCache();
     // The response cache shared by the gateway workers (settings.cache.max_mb).
@@ -98,6 +108,8 @@ private:
     // Hands recorded AI spend to the store (every second, at stop and close).
     void flushSpend();
     ConfigService::Result change(const std::function<ConfigService::Result(ConfigService &)> &operation);
+    ConsumerKeyService::Result
+    keyChange(const std::function<ConsumerKeyService::Result(ConsumerKeyService &)> &operation);
 
     GatewayOptions m_options;
     State m_state = State::Closed;

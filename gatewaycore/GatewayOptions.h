@@ -15,6 +15,10 @@ struct GatewayOptions
     QHostAddress adminAddress = QHostAddress(QHostAddress::LocalHost);
     quint16 adminPort = 4142;
     int workers = 0; // 0: one per CPU core
+    // --tls: both listeners serve HTTPS (TLS 1.2+) with the local CA's certificate.
+    bool tls = false;
+    // --allow-remote-admin: the admin API may bind a non-loopback address (with tls only).
+    bool allowRemoteAdmin = false;
 
     // $GATEHOUSE_DATA_DIR, else ~/.local/share/gatehouse (XDG_DATA_HOME honoured).
     static QString defaultDataDir();

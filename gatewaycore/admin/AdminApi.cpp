@@ -11,6 +11,7 @@
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QUrlQuery>
+#include <QUrl>
 
 namespace gh {
 
@@ -64,6 +65,7 @@ ConfigDocument parseBody(const HttpRequest &request)
 AdminApi::AdminApi(Store &store, const SecretResolver &resolver, QString token)
     : m_store(store)
     , m_service(store, resolver)
+    , m_keys(store)
     , m_token(std::move(token))
 {}
 
@@ -111,14 +113,8 @@ HttpResponse AdminApi::handle(const HttpRequest &request)
         QString key = segments.mid(1).join(QLatin1Char('/'));
         key.replace(QStringLiteral("%2F"), QStringLiteral("/"), Qt::CaseInsensitive);
         key.replace(QStringLiteral("%25"), QStringLiteral("%"));
-        if (*kind == EntityKind::Consumer && segments.size() == 3 && segments.at(2) == QLatin1String("keys")) {
-            if (request.method != "POST") {
-                HttpResponse r = HttpResponse::error(405, QStringLiteral("use POST to create a key"));
-                r.headers.set("Allow", "POST");
-                return r;
-            }
-            return createConsumerKey(segments.at(1));
-        }
+        if (*kind == EntityKind::Consumer && segments.size() >= 3 && segments.at(2) == QLatin1String("keys"))
+            return consumerKeys(request, segments);
         return collection(request, *kind, key);
     }
     return HttpResponse::error(404, QStringLiteral("no admin endpoint %1 %2")
@@ -258,21 +254,97 @@ HttpResponse AdminApi::deleteEntity(EntityKind kind, const QString &key)
     return serviceResponse(m_service.deleteEntity(kind, key), 204);
 }
 
-HttpResponse AdminApi::createConsumerKey(const QString &consumer)
+HttpResponse AdminApi::consumerKeys(const HttpRequest &request, const QStringList &segments)
 {
-    if (!m_store.entities(EntityKind::Consumer).contains(consumer))
-        return HttpResponse::error(404, QStringLiteral("no consumer named \"%1\"").arg(consumer), "not_found");
-    const QString raw = ApiKey::generate();
-    ConsumerKey key;
-    key.consumer = consumer;
-    key.hash = ApiKey::hash(raw);
-    key.prefix = ApiKey::displayPrefix(raw);
-    if (!m_store.consumerKeys().add(key))
-        return HttpResponse::error(500, QStringLiteral("cannot store the key: %1").arg(m_store.consumerKeys().lastError()));
-    changed();
-    HttpResponse r = HttpResponse::json(
-        201, QJsonObject{{"consumer", consumer}, {"key", raw}, {"id", key.id}, {"prefix", key.prefix},
-                         {"note", "This key is shown once. Gatehouse stores only its SHA-256."}});
+    const QString consumer = QUrl::fromPercentEncoding(segments.at(1).toUtf8());
+    const QString prefix = segments.size() > 3 ? QUrl::fromPercentEncoding(segments.at(3).toUtf8()) : QString();
+    const QByteArray &m = request.method;
+    auto notAllowed = [](const char *allow, const QString &hint) {
+        HttpResponse r = HttpResponse::error(405, hint);
+        r.headers.set("Allow", allow);
+        return r;
+    };
+    // An absent or empty body means "no options".
+    auto options = [&request](QJsonObject *body, QString *error) {
+        if (request.body.trimmed().isEmpty())
+            return true;
+        const ConfigDocument doc = parseBody(request);
+        if (!doc.problems.isEmpty()) {
+            *error = doc.problems.first().toString();
+            return false;
+        }
+        *body = doc.root;
+        return true;
+    };
+    QJsonObject body;
+    QString error;
+    const qint64 now = m_keys.now();
+    if (segments.size() == 3) {
+        if (m == "GET" || m == "HEAD") {
+            const ConsumerKeyService::Result listed = m_keys.list(consumer);
+            if (!listed.ok())
+                return keyResponse(listed, 200);
+            QJsonArray keys;
+            for (const ConsumerKey &key : listed.keys)
+                keys.append(ConsumerKeyService::toJson(key, now));
+            return HttpResponse::json(200, keys);
+        }
+        if (m != "POST")
+            return notAllowed("GET, POST", QStringLiteral("use GET to list keys or POST to create one"));
+        ConsumerKeyService::Options keyOptions;
+        if (!options(&body, &error) || !ConsumerKeyService::parseOptions(body, now, &keyOptions, &error))
+            return HttpResponse::error(400, error, "invalid_request");
+        return keyResponse(m_keys.create(consumer, keyOptions), 201);
+    }
+    if (segments.size() == 4) {
+        if (m != "DELETE")
+            return notAllowed("DELETE", QStringLiteral("use DELETE to revoke a key"));
+        return keyResponse(m_keys.revoke(consumer, prefix), 200);
+    }
+    if (segments.size() == 5 && segments.at(4) == QLatin1String("rotate")) {
+        if (m != "POST")
+            return notAllowed("POST", QStringLiteral("use POST to rotate a key"));
+        ConsumerKeyService::Options keyOptions;
+        int grace = 0;
+        if (!options(&body, &error)
+            || !ConsumerKeyService::parseRotation(body, now, &keyOptions, &grace, &error))
+            return HttpResponse::error(400, error, "invalid_request");
+        return keyResponse(m_keys.rotate(consumer, prefix, grace, keyOptions), 201);
+    }
+    return HttpResponse::error(404, QStringLiteral("no admin endpoint %1 %2")
+                                        .arg(QString::fromLatin1(m), QString::fromUtf8(request.path)),
+                               "not_found");
+}
+
+// A changed key (created, revoked, rotated) or why not; a success publishes the change.
+HttpResponse AdminApi::keyResponse(const ConsumerKeyService::Result &result, int okStatus)
+{
+    using Status = ConsumerKeyService::Status;
+    switch (result.status) {
+    case Status::NotFound:
+        return HttpResponse::error(404, result.message, "not_found");
+    case Status::Conflict:
+        return HttpResponse::error(409, result.message, "conflict");
+    case Status::Invalid:
+        return HttpResponse::error(400, result.message, "invalid_request");
+    case Status::StoreError:
+        return HttpResponse::error(500, result.message, "store_error");
+    case Status::Ok:
+    case Status::Created:
+        break;
+    }
+    const qint64 now = m_keys.now();
+    QJsonObject body = ConsumerKeyService::toJson(result.key, now);
+    body.insert(QStringLiteral("consumer"), result.key.consumer);
+    if (!result.rawKey.isEmpty()) {
+        body.insert(QStringLiteral("key"), result.rawKey);
+        body.insert(QStringLiteral("note"),
+                    QStringLiteral("This key is shown once. Gatehouse stores only its SHA-256."));
+    }
+    if (result.previous.id)
+        body.insert(QStringLiteral("previous"), ConsumerKeyService::toJson(result.previous, now));
+    changed(); // the new snapshot serves the next request
+    HttpResponse r = HttpResponse::json(okStatus, body);
     r.headers.set("Cache-Control", "no-store");
     return r;
 }

@@ -4,6 +4,7 @@
 #include "config/EntityKind.h"
 #include "http/HttpRequest.h"
 #include "http/HttpResponse.h"
+#include "policy/ConsumerKeyService.h"
 
 #include <functional>
 
@@ -36,7 +37,9 @@ private:
     HttpResponse getEntity(EntityKind kind, const QString &key);
     HttpResponse putEntity(const HttpRequest &request, EntityKind kind, const QString &key);
     HttpResponse deleteEntity(EntityKind kind, const QString &key);
-    HttpResponse createConsumerKey(const QString &consumer);
+    // /consumers/{name}/keys[/{prefix}[/rotate]]: list, create, revoke, rotate.
+    HttpResponse consumerKeys(const HttpRequest &request, const QStringList &segments);
+    HttpResponse keyResponse(const ConsumerKeyService::Result &result, int okStatus);
     HttpResponse serviceResponse(const ConfigService::Result &result, int okStatus);
     // GET /cache: entries and bytes; DELETE /cache[?route=NAME]: purge, count removed.
     HttpResponse cache(const HttpRequest &request);
@@ -44,6 +47,7 @@ private:
 
     Store &m_store;
     ConfigService m_service;
+    ConsumerKeyService m_keys;
     QString m_token;
     std::function<void()> m_onChange;
     ResponseCache *m_cache = nullptr;

@@ -88,6 +88,9 @@ bool ConfigApplier::writeConsumerKeys(const QString &consumer, const QJsonArray 
                                       const QString &path, QStringList *warnings, QString *error)
 {
     ConsumerKeyRepository &repo = m_store.consumerKeys();
+    // A key listed again keeps its history: re-applying a config file must not bring a
+    // revoked key back, nor lift an expiry set through the admin API.
+    const QList<ConsumerKey> before = repo.list(consumer);
     if (!repo.removeAllFor(consumer)) {
         *error = repo.lastError();
         return false;
@@ -119,6 +122,17 @@ bool ConfigApplier::writeConsumerKeys(const QString &consumer, const QJsonArray 
         } else {
             key.hash = ApiKey::hash(text);
             key.prefix = ApiKey::displayPrefix(text);
+        }
+        for (const ConsumerKey &old : before) {
+            if (key.hash.isEmpty() ? old.hash.isEmpty() && old.reference == key.reference
+                                   : old.hash == key.hash) {
+                key.createdAt = old.createdAt;
+                key.expiresAt = old.expiresAt;
+                key.revokedAt = old.revokedAt;
+                if (key.reference.isEmpty() && !old.prefix.startsWith(QLatin1String("sha256:")))
+                    key.prefix = old.prefix; // keep "gh-7Kq2ab" over a digest's prefix
+                break;
+            }
         }
         if (!key.hash.isEmpty() && repo.findByHash(key.hash)) {
             *error = QStringLiteral("[%1]: the same key is configured twice").arg(i);

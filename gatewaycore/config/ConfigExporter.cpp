@@ -3,6 +3,7 @@
 #include "ConfigValidator.h"
 #include "store/Store.h"
 
+#include <QDateTime>
 #include <QJsonArray>
 
 namespace gh {
@@ -19,8 +20,10 @@ QJsonObject ConfigExporter::exportEntity(EntityKind kind, const QJsonObject &sto
     QJsonArray keys;
     const QList<ConsumerKey> storedKeys =
         m_store.consumerKeys().list(stored.value(QStringLiteral("name")).toString());
+    const qint64 now = QDateTime::currentMSecsSinceEpoch();
     for (const ConsumerKey &key : storedKeys) {
-        if (key.revokedAt)
+        // Dead keys are left out; one in a rotation's grace period still works, so it stays.
+        if ((key.revokedAt && key.revokedAt <= now) || (key.expiresAt && key.expiresAt <= now))
             continue;
         keys.append(key.reference.isEmpty() ? QStringLiteral("sha256:") + key.hash : key.reference);
     }

@@ -7,6 +7,7 @@
 
 #include <QDateTime>
 #include <QLocale>
+#include <QSslSocket>
 #include <QTcpSocket>
 
 #include <chrono>
@@ -87,11 +88,26 @@ qint64 HttpConnection::monotonicMs()
 
 bool HttpConnection::open(qintptr descriptor)
 {
-    m_socket = new QTcpSocket(this);
-    // Unbuffered: we read straight into the parser; no second copy in QIODevice.
-    if (!m_socket->setSocketDescriptor(descriptor, QAbstractSocket::ConnectedState,
-                                       QIODevice::ReadWrite | QIODevice::Unbuffered)) {
-        return false;
+    const QSslConfiguration &tls = m_context->options.tls;
+    if (!tls.isNull()) {
+        // TLS: QSslSocket decrypts into its own buffer (capped below like the plain one),
+        // so it is opened buffered; readyRead only ever delivers decrypted bytes.
+        m_tlsSocket = new QSslSocket(this);
+        m_tlsSocket->setSslConfiguration(tls);
+        m_socket = m_tlsSocket;
+        if (!m_socket->setSocketDescriptor(descriptor, QAbstractSocket::ConnectedState,
+                                           QIODevice::ReadWrite))
+            return false;
+        // A failed handshake (old protocol, plain HTTP, no shared cipher) is an
+        // errorOccurred: the connection closes without an answer.
+        m_tlsSocket->startServerEncryption();
+    } else {
+        m_socket = new QTcpSocket(this);
+        // Unbuffered: we read straight into the parser; no second copy in QIODevice.
+        if (!m_socket->setSocketDescriptor(descriptor, QAbstractSocket::ConnectedState,
+                                           QIODevice::ReadWrite | QIODevice::Unbuffered)) {
+            return false;
+        }
     }
     m_socket->setSocketOption(QAbstractSocket::LowDelayOption, 1);
     // Qt 6.4 still fills its own read buffer on an "unbuffered" socket, and by default
@@ -106,8 +122,30 @@ bool HttpConnection::open(qintptr descriptor)
     connect(m_socket, &QTcpSocket::readyRead, this, &HttpConnection::onReadyRead);
     connect(m_socket, &QTcpSocket::bytesWritten, this, &HttpConnection::onBytesWritten);
     connect(m_socket, &QTcpSocket::disconnected, this, &HttpConnection::finish);
-    connect(m_socket, &QTcpSocket::errorOccurred, this, &HttpConnection::finish);
+    if (m_tlsSocket) {
+        connect(m_socket, &QTcpSocket::errorOccurred, this, &HttpConnection::onTlsError);
+    } else {
+        connect(m_socket, &QTcpSocket::errorOccurred, this, &HttpConnection::finish);
+    }
     return true;
+}
+
+void HttpConnection::onTlsError()
+{
+    if (m_tlsSocket->isEncrypted()) {
+        finish();
+        return;
+    }
+    // A refused handshake (TLS 1.1, plain HTTP): OpenSSL's fatal alert is queued after
+    // this signal; abort one turn later so the client learns why (protocol_version).
+    QMetaObject::invokeMethod(
+        this,
+        [this] {
+            if (m_phase != Phase::Closed)
+                m_socket->flush();
+            finish();
+        },
+        Qt::QueuedConnection);
 }
 
 bool HttpConnection::isIdle() const
@@ -156,7 +194,11 @@ void HttpConnection::checkTimeouts(qint64 nowMs)
             if (nowMs - m_lastActivityMs > options.idleTimeoutMs)
                 beginClose(); // idle keep-alive: close silently
         } else if (!m_parser.isHeadComplete()) {
-            if (m_headStartMs >= 0 && nowMs - m_headStartMs > options.headerTimeoutMs)
+            if (m_headStartMs < 0 || nowMs - m_headStartMs <= options.headerTimeoutMs)
+                break;
+            if (m_tlsSocket && !m_tlsSocket->isEncrypted())
+                finish(); // handshake not done in time: nobody to answer in HTTP
+            else
                 sendError(408, QStringLiteral("Request header not received in time"));
         } else if (nowMs - m_lastActivityMs > options.idleTimeoutMs) {
             sendError(408, QStringLiteral("Request body not received in time"));
@@ -304,6 +346,7 @@ void HttpConnection::startExchange()
     HttpRequest request = m_parser.takeRequest();
     request.peerAddress = m_peerAddress;
     request.peerPort = m_peerPort;
+    request.secure = m_tlsSocket != nullptr;
     m_requestKeepAlive = m_parser.keepAlive();
     m_requestVersionMinor = request.versionMinor;
     m_requestComplete = false;

@@ -8,6 +8,7 @@
 
 #include <memory>
 
+class QSslSocket;
 class QTcpSocket;
 
 namespace gh {
@@ -68,6 +69,7 @@ private:
 
     void onReadyRead();
     void onBytesWritten();
+    void onTlsError();
     void processInput(QByteArrayView data);
     void sendError(int status, const QString &message);
     QByteArray responseHead(int status, const HttpHeaders &headers, qint64 contentLength,
@@ -80,6 +82,7 @@ private:
     HttpExchangeHandler *m_handler = nullptr;
     HttpExchange *m_exchange = nullptr; // the request being served, owned
     QTcpSocket *m_socket = nullptr;
+    QSslSocket *m_tlsSocket = nullptr; // m_socket itself when the server serves TLS
     HttpRequestParser m_parser;
     QByteArray m_pending; // received, not parsed yet (only while paused or closing)
     QHostAddress m_peerAddress;

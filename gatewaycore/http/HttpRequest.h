@@ -23,6 +23,7 @@ struct HttpRequest
     QByteArray body;
     QHostAddress peerAddress;
     quint16 peerPort = 0;
+    bool secure = false; // arrived over TLS
 
     QUrlQuery queryItems() const;
 };

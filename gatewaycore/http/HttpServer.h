@@ -7,6 +7,7 @@
 #include <QHostAddress>
 #include <QList>
 #include <QObject>
+#include <QSslConfiguration>
 #include <QTimer>
 
 #include <functional>
@@ -40,6 +41,9 @@ public:
         int headerTimeoutMs = 10000; // whole head must arrive within this → 408 + close
         int idleTimeoutMs = 60000;   // keep-alive idle → close; also a stalled body or write
         QByteArray serverName;       // optional "Server:" header
+        // Not null: every connection is TLS (QSslSocket, server mode) with this
+        // configuration; null: plain TCP.
+        QSslConfiguration tls;
     };
     enum class ListenError { None, AddressInUse, PermissionDenied, Other };
     // Called on the thread owning the connection; must be thread-safe when workers > 0.

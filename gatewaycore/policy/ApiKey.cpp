@@ -46,7 +46,21 @@ QString ApiKey::hash(const QString &rawKey)
 
 QString ApiKey::displayPrefix(const QString &rawKey)
 {
-    return rawKey.left(7);
+    if (isGenerated(rawKey))
+        return rawKey.left(9);
+    return rawKey.left(qMin<qsizetype>(4, rawKey.size() / 4)) + QLatin1Char('*');
+}
+
+bool ApiKey::isGenerated(const QString &rawKey)
+{
+    if (rawKey.size() != 46 || !rawKey.startsWith(QLatin1String("gh-")))
+        return false;
+    for (qsizetype i = 3; i < rawKey.size(); ++i) {
+        const QChar c = rawKey.at(i);
+        if (c.unicode() > 127 || !c.isLetterOrNumber())
+            return false;
+    }
+    return true;
 }
 
 bool ApiKey::digestsEqual(const QString &a, const QString &b)

@@ -1,9 +1,11 @@
 #include "ConsumerDirectory.h"
 
 #include "secrets/SecretReference.h"
+#include "store/ConsumerKeyRepository.h"
 #include "secrets/SecretResolver.h"
 
 #include <QCryptographicHash>
+#include <QDateTime>
 #include <QJsonArray>
 
 namespace gh {
@@ -31,8 +33,37 @@ ConsumerDirectory ConsumerDirectory::build(const QList<QJsonObject> &consumers,
                 digest = QCryptographicHash::hash(resolved.value.toUtf8(), QCryptographicHash::Sha256);
             }
             if (digest.size() == 32)
-                directory.m_byDigest.insert(digest, name);
+                directory.m_byDigest.insert(digest, Entry{name, 0, 0});
         }
+    }
+    return directory;
+}
+
+ConsumerDirectory ConsumerDirectory::fromKeys(const QList<ConsumerKey> &keys,
+                                              const SecretResolver &resolver, QStringList *warnings,
+                                              qint64 nowMs)
+{
+    if (nowMs < 0)
+        nowMs = QDateTime::currentMSecsSinceEpoch();
+    ConsumerDirectory directory;
+    for (const ConsumerKey &key : keys) {
+        if (key.revokedAt && key.revokedAt <= nowMs)
+            continue; // revoked keys never match, whatever the config file still says
+        QByteArray digest;
+        if (!key.reference.isEmpty()) {
+            const SecretResult resolved = resolver.resolve(key.reference);
+            if (!resolved.ok) {
+                if (warnings)
+                    warnings->append(QStringLiteral("consumer %1: %2; that key cannot authenticate")
+                                         .arg(key.consumer, resolved.message));
+                continue;
+            }
+            digest = QCryptographicHash::hash(resolved.value.toUtf8(), QCryptographicHash::Sha256);
+        } else {
+            digest = QByteArray::fromHex(key.hash.toLatin1());
+        }
+        if (digest.size() == 32)
+            directory.m_byDigest.insert(digest, Entry{key.consumer, key.expiresAt, key.revokedAt});
     }
     return directory;
 }
@@ -48,18 +79,34 @@ ConsumerDirectory::PresentedKey ConsumerDirectory::presentedKey(const HttpHeader
     return {};
 }
 
-QString ConsumerDirectory::consumerForKey(QByteArrayView rawKey) const
+ConsumerDirectory::Lookup ConsumerDirectory::lookup(QByteArrayView rawKey, qint64 nowMs) const
 {
     if (rawKey.isEmpty() || m_byDigest.isEmpty())
         return {};
-    // A hash table lookup on the digest: what an attacker controls is hashed first, so
-    // lookup timing says nothing about stored keys.
-    return m_byDigest.value(QCryptographicHash::hash(rawKey, QCryptographicHash::Sha256));
+    // Not a timing oracle, though the digest is found by hashing and comparing bytes that
+    // are not constant-time: what a caller controls is run through SHA-256 first, so how
+    // far a lookup gets (the bucket, the first differing byte) depends on the digest of
+    // the guess. Learning that SHA-256(guess) shares leading bytes with a stored digest
+    // says nothing about the key without a SHA-256 preimage, and QHash seeds its bucket
+    // hash per process. Only a guess equal to a key matches.
+    const auto it = m_byDigest.constFind(QCryptographicHash::hash(rawKey, QCryptographicHash::Sha256));
+    if (it == m_byDigest.constEnd())
+        return {};
+    if (it->revokedAt && it->revokedAt <= nowMs)
+        return {};
+    if (it->expiresAt && it->expiresAt <= nowMs)
+        return {QString(), true};
+    return {it->consumer, false};
+}
+
+QString ConsumerDirectory::consumerForKey(QByteArrayView rawKey) const
+{
+    return lookup(rawKey, QDateTime::currentMSecsSinceEpoch()).consumer;
 }
 
 void ConsumerDirectory::addKey(QByteArrayView rawKey, const QString &consumer)
 {
-    m_byDigest.insert(QCryptographicHash::hash(rawKey, QCryptographicHash::Sha256), consumer);
+    m_byDigest.insert(QCryptographicHash::hash(rawKey, QCryptographicHash::Sha256), Entry{consumer, 0, 0});
 }
 
 } // namespace gh

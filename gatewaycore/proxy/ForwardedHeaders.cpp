@@ -32,7 +32,7 @@ void ForwardedHeaders::removeHopByHop(HttpHeaders &headers)
 HttpHeaders ForwardedHeaders::forUpstream(const HttpHeaders &request, const QHostAddress &peer,
                                           const QByteArray &clientHost,
                                           const QByteArray &dropHeader,
-                                          const QByteArray &requestId)
+                                          const QByteArray &requestId, bool secure)
 {
     HttpHeaders headers = request;
     removeHopByHop(headers);
@@ -46,7 +46,7 @@ HttpHeaders ForwardedHeaders::forUpstream(const HttpHeaders &request, const QHos
     const QByteArray previous = headers.combinedValue("x-forwarded-for");
     headers.set("X-Forwarded-For", previous.isEmpty() ? peerText : previous + ", " + peerText);
     if (!headers.contains("x-forwarded-proto"))
-        headers.set("X-Forwarded-Proto", "http");
+        headers.set("X-Forwarded-Proto", secure ? "https" : "http");
     if (!headers.contains("x-forwarded-host") && !clientHost.isEmpty())
         headers.set("X-Forwarded-Host", clientHost);
     const QByteArray via = headers.combinedValue("via");

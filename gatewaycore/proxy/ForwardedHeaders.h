@@ -13,10 +13,11 @@ class ForwardedHeaders
 {
 public:
     // Request fields for the upstream. `clientHost` is the Host the client sent;
-    // `dropHeader` (may be empty) names a credential the gateway consumed itself.
+    // `dropHeader` (may be empty) names a credential the gateway consumed itself; `secure`:
+    // the client came over TLS (X-Forwarded-Proto: https).
     static HttpHeaders forUpstream(const HttpHeaders &request, const QHostAddress &peer,
                                    const QByteArray &clientHost, const QByteArray &dropHeader,
-                                   const QByteArray &requestId);
+                                   const QByteArray &requestId, bool secure = false);
     // Response fields for the client: hop-by-hop removed, Via added.
     static HttpHeaders forClient(const HttpHeaders &upstream);
     // Removes the fixed hop-by-hop fields and every field the Connection field names.

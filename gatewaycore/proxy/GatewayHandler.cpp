@@ -193,10 +193,13 @@ void GatewayHandler::handle(HttpExchange *exchange)
             r.headers.set("WWW-Authenticate", "Bearer realm=\"gatehouse\"");
             return answer(exchange, r, requestId);
         }
-        consumer = config->snapshot().consumers().consumerForKey(presented.key);
+        const ConsumerDirectory::Lookup found = config->snapshot().consumers().lookup(
+            presented.key, QDateTime::currentMSecsSinceEpoch());
+        consumer = found.consumer;
         if (consumer.isNull()) {
-            HttpResponse r = HttpResponse::error(401, QStringLiteral("invalid consumer key"),
-                                                 "invalid_api_key", "authentication_error");
+            HttpResponse r = HttpResponse::error(
+                401, found.expired ? QStringLiteral("consumer key expired") : QStringLiteral("invalid consumer key"),
+                found.expired ? "expired_api_key" : "invalid_api_key", "authentication_error");
             r.headers.set("WWW-Authenticate",
                           "Bearer realm=\"gatehouse\", error=\"invalid_token\"");
             return answer(exchange, r, requestId);
@@ -334,10 +337,14 @@ bool GatewayHandler::handleAi(HttpExchange *exchange, const std::shared_ptr<Work
                      "the AI endpoints need a consumer key: send Authorization: Bearer <key> or "
                      "x-api-key"),
                  {}});
-        consumer = config->snapshot().consumers().consumerForKey(presented.key);
+        const ConsumerDirectory::Lookup found = config->snapshot().consumers().lookup(
+            presented.key, QDateTime::currentMSecsSinceEpoch());
+        consumer = found.consumer;
         if (consumer.isNull())
-            return fail(
-                {ChatError::Kind::Authentication, QStringLiteral("invalid consumer key"), {}});
+            return fail({ChatError::Kind::Authentication,
+                         found.expired ? QStringLiteral("consumer key expired")
+                                       : QStringLiteral("invalid consumer key"),
+                         {}});
     }
 
     if (kind == Kind::Models) {

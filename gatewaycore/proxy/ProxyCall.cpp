@@ -111,7 +111,7 @@ void ProxyCall::sendToNextTarget()
         upstream.target += '?' + request.query;
     upstream.headers = ForwardedHeaders::forUpstream(request.headers, request.peerAddress,
                                                      request.headers.value("host"), m_credentialHeader,
-                                                     m_requestId);
+                                                     m_requestId, request.secure);
     if (m_exchange->hasBody()) {
         upstream.bodyMode = m_exchange->isChunked() ? UpstreamRequest::BodyMode::Chunked
                                                     : UpstreamRequest::BodyMode::Length;

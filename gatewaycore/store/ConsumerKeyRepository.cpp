@@ -85,6 +85,18 @@ bool ConsumerKeyRepository::add(ConsumerKey &key)
     return true;
 }
 
+bool ConsumerKeyRepository::setRevokedAt(qint64 id, qint64 revokedAt)
+{
+    Statement s = m_db.prepare(QStringLiteral("UPDATE consumer_keys SET revoked_at = ? WHERE id = ?"));
+    revokedAt ? s.bind(1, revokedAt) : s.bindNull(1);
+    s.bind(2, id);
+    if (!s.run()) {
+        m_lastError = m_db.lastError();
+        return false;
+    }
+    return true;
+}
+
 bool ConsumerKeyRepository::removeAllFor(const QString &consumer)
 {
     Statement s = m_db.prepare(QStringLiteral("DELETE FROM consumer_keys WHERE consumer = ?"));

@@ -32,6 +32,8 @@ public:
     QList<ConsumerKey> listAll() const;
     std::optional<ConsumerKey> findByHash(const QString &hash) const;
     bool add(ConsumerKey &key); // sets key.id and createdAt when 0
+    // Revocation is a time: one in the future is a rotation's grace period.
+    bool setRevokedAt(qint64 id, qint64 revokedAt);
     bool removeAllFor(const QString &consumer);
     QString lastError() const { return m_lastError; }
 

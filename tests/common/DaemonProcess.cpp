@@ -42,7 +42,7 @@ bool DaemonProcess::start(const QStringList &extraArgs, int timeoutMs)
         if (m_process.canReadLine()) {
             m_readyLine = m_process.readLine().trimmed();
             static const QRegularExpression re(
-                QStringLiteral("^gatehoused ready gateway=(http://\\S+) admin=(http://\\S+)$"));
+                QStringLiteral("^gatehoused ready gateway=(https?://\\S+) admin=(https?://\\S+)$"));
             const auto match = re.match(QString::fromUtf8(m_readyLine));
             if (!match.hasMatch())
                 return false;

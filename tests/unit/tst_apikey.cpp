@@ -29,9 +29,31 @@ private Q_SLOTS:
                  QStringLiteral("ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"));
     }
 
-    void prefixIsShort()
+    void generatedKeysUseTheWholeAlphabet()
     {
-        QCOMPARE(ApiKey::displayPrefix(QStringLiteral("gh-abcdefghijkl")), QStringLiteral("gh-abcd"));
+        // 32 random bytes in base62 need 43 digits; over many keys every digit shows up.
+        QSet<QChar> digits;
+        for (int i = 0; i < 100; ++i) {
+            const QString key = ApiKey::generate();
+            QCOMPARE(key.size(), 3 + 43);
+            QVERIFY(ApiKey::isGenerated(key));
+            for (qsizetype j = 3; j < key.size(); ++j)
+                digits.insert(key.at(j));
+        }
+        QCOMPARE(digits.size(), 62);
+        QVERIFY(!ApiKey::isGenerated(QStringLiteral("gh-short")));
+        QVERIFY(!ApiKey::isGenerated(QStringLiteral("gh-") + QString(42, QLatin1Char('a')) + QLatin1Char('-')));
+        QVERIFY(!ApiKey::isGenerated(QStringLiteral("sk-") + QString(43, QLatin1Char('a'))));
+    }
+
+    void prefixRecognisesWithoutRevealing()
+    {
+        const QString key = ApiKey::generate();
+        QCOMPARE(ApiKey::displayPrefix(key), key.left(9));
+        // A person's own key shows at most 4 characters and a quarter of itself.
+        QCOMPARE(ApiKey::displayPrefix(QStringLiteral("gh-abcdefghijkl")), QStringLiteral("gh-*"));
+        QCOMPARE(ApiKey::displayPrefix(QStringLiteral("my-team-key-of-some-length")), QStringLiteral("my-t*"));
+        QCOMPARE(ApiKey::displayPrefix(QStringLiteral("abc")), QStringLiteral("*"));
     }
 
     void digestComparison()

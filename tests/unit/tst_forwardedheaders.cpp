@@ -46,6 +46,13 @@ private Q_SLOTS:
         QVERIFY(!out.contains("x-forwarded-host"));
     }
 
+    void tlsClientIsForwardedAsHttps()
+    {
+        const HttpHeaders out =
+            ForwardedHeaders::forUpstream({}, QHostAddress(QStringLiteral("127.0.0.1")), {}, {}, "r", true);
+        QCOMPARE(out.value("x-forwarded-proto"), QByteArray("https"));
+    }
+
     void responseLosesHopByHop()
     {
         HttpHeaders in;
