@@ -775,6 +775,7 @@ void Validation::consumer(QJsonObject &object, const QString &path)
                        Limits::positive());
                integer(limit, limitPath, key("tokens_per_minute"), Need::Optional,
                        Limits::positive());
+               integer(limit, limitPath, key("concurrent"), Need::Optional, Limits::positive());
            });
     budget(object, path, QStringLiteral("consumers.budget"));
 }
@@ -1007,9 +1008,17 @@ void Validation::route(QJsonObject &object, const QString &path)
     nested(object, path, key("rate_limit"), Need::Optional,
            [this](QJsonObject &limit, const QString &limitPath) {
                checkKeys(limit, limitPath, QStringLiteral("routes.rate_limit"));
-               number(limit, limitPath, key("requests_per_second"), Need::Required,
+               number(limit, limitPath, key("requests_per_second"), Need::Optional,
                       Limits::positive());
+               integer(limit, limitPath, key("requests_per_minute"), Need::Optional,
+                       Limits::positive());
                integer(limit, limitPath, key("burst"), Need::Optional, Limits::positive());
+               integer(limit, limitPath, key("concurrent"), Need::Optional, Limits::positive());
+               // docs/policies.md, Rate limits: a limit that limits nothing is a mistake.
+               if (!limit.contains(key("requests_per_second")) &&
+                   !limit.contains(key("requests_per_minute")) && !limit.contains(key("concurrent")))
+                   add(limitPath, QStringLiteral("needs requests_per_second, requests_per_minute "
+                                                 "or concurrent"));
            });
     nested(object, path, key("cache"), Need::Optional,
            [this](QJsonObject &cache, const QString &cachePath) {

@@ -312,6 +312,24 @@ void TestConfigValidator::badInputs_data()
                        "routes[0].cache.ttl_s: is required",
                        "routes[0].cors.origins[0]: must be \"*\" or an origin like "
                        "https://example.com"};
+    QTest::newRow("rate limits")
+        << QByteArray("consumers:\n"
+                      "  - {name: c, rate_limit: {concurrent: 0, tokens_per_minute: -1}}\n"
+                      "  - {name: d, rate_limit: {requests_per_second: 5}}\n"
+                      "routes:\n"
+                      "  - {name: a, match: {paths: [/a]}, service: billing, rate_limit: {burst: 5}}\n"
+                      "  - name: b\n"
+                      "    match: {paths: [/b]}\n"
+                      "    service: billing\n"
+                      "    rate_limit: {requests_per_minute: 1.5, concurrent: 0, per_hour: 3}\n")
+        << QStringList{"consumers[0].rate_limit.tokens_per_minute: must be greater than 0",
+                       "consumers[0].rate_limit.concurrent: must be greater than 0",
+                       "consumers[1].rate_limit.requests_per_second: unknown key",
+                       "routes[0].rate_limit: needs requests_per_second, requests_per_minute or "
+                       "concurrent",
+                       "routes[1].rate_limit.per_hour: unknown key",
+                       "routes[1].rate_limit.requests_per_minute: must be an integer",
+                       "routes[1].rate_limit.concurrent: must be greater than 0"};
     QTest::newRow("jwt requirements")
         << QByteArray("routes:\n"
                       "  - {name: a, match: {paths: [/a]}, service: billing, auth: jwt}\n"
@@ -661,6 +679,15 @@ void TestConfigValidator::goodInputs_data()
     QTest::newRow("standby target")
         << QByteArray("models: [{name: a, targets: [{provider: openai, model: m, weight: 0}, "
                       "{provider: openai, model: n}]}]\n");
+    QTest::newRow("rate limits of every kind")
+        << QByteArray("consumers:\n"
+                      "  - {name: c, rate_limit: {requests_per_minute: 600, tokens_per_minute: "
+                      "200000, concurrent: 4}}\n"
+                      "routes:\n"
+                      "  - {name: a, match: {paths: [/a]}, service: billing,\n"
+                      "     rate_limit: {requests_per_second: 0.5, requests_per_minute: 20, burst: 3}}\n"
+                      "  - {name: b, match: {paths: [/b]}, service: billing, rate_limit: "
+                      "{concurrent: 2}}\n");
     QTest::newRow("prompt inputs of every type")
         << QByteArray("prompt_apis:\n"
                       "  - name: p\n"
