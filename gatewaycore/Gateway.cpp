@@ -11,6 +11,7 @@
 #include "http/HttpServer.h"
 #include "policy/ApiKey.h"
 #include "policy/ConsumerDirectory.h"
+#include "policy/RateLimiter.h"
 #include "policy/SpendLedger.h"
 #include "proxy/GatewayHandler.h"
 #include "routing/ConfigSnapshot.h"
@@ -59,6 +60,7 @@ Gateway::Gateway(QObject *parent)
     , m_healthChecker(std::make_unique<HealthChecker>())
     , m_desktopKey(ApiKey::generate().toLatin1())
     , m_cache(std::make_shared<ResponseCache>())
+    , m_rateLimiter(std::make_shared<RateLimiter>())
 {
     // AI spend reaches the store once a second, off the workers' path.
     auto *spendTimer = new QTimer(this);
@@ -233,9 +235,10 @@ bool Gateway::start()
     gatewayOptions.maxBodyBytes = std::numeric_limits<qint64>::max();
     const SnapshotHolder *snapshots = m_snapshots.get();
     std::shared_ptr<ResponseCache> cache = m_cache;
+    std::shared_ptr<RateLimiter> limiter = m_rateLimiter;
     auto gatewayServer = std::make_unique<HttpServer>(
-        [snapshots, cache]() -> std::unique_ptr<HttpExchangeHandler> {
-            return std::make_unique<GatewayHandler>(*snapshots, 0, cache);
+        [snapshots, cache, limiter]() -> std::unique_ptr<HttpExchangeHandler> {
+            return std::make_unique<GatewayHandler>(*snapshots, 0, cache, limiter);
         },
         gatewayOptions);
     if (!gatewayServer->listen(m_options.listenAddress, m_options.listenPort)) {

@@ -16,6 +16,7 @@ namespace gh {
 
 class SpendLedger;
 class ResponseCache;
+class RateLimiter;
 
 class AdminApi;
 class HealthChecker;
@@ -128,6 +129,7 @@ private:
     QByteArray m_desktopKey;
     std::shared_ptr<SpendLedger> m_ledger;
     std::shared_ptr<ResponseCache> m_cache; // survives reloads, stop and start
+    std::shared_ptr<RateLimiter> m_rateLimiter; // shared by the workers, survives reloads
     std::unique_ptr<Store> m_store;
     std::unique_ptr<SecretStore> m_secretStore;
     std::unique_ptr<SecretResolver> m_resolver;

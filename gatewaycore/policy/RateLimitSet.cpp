@@ -36,16 +36,26 @@ RateLimitSet::RateLimitSet(Clock clock)
     : m_clock(std::move(clock))
 {}
 
+size_t RateLimitSet::NameHash::operator()(const QString &name) const noexcept
+{
+    quint64 hash = 14695981039346656037ULL;
+    for (const QChar c : name) {
+        hash ^= c.unicode();
+        hash *= 1099511628211ULL;
+    }
+    return size_t(hash);
+}
+
 const RateLimitSet::Limits *RateLimitSet::route(const QString &name) const
 {
-    const auto it = m_routes.constFind(name);
-    return it == m_routes.constEnd() ? nullptr : &*it;
+    const auto it = m_routes.find(name);
+    return it == m_routes.end() ? nullptr : &it->second;
 }
 
 const RateLimitSet::Limits *RateLimitSet::consumer(const QString &name) const
 {
-    const auto it = m_consumers.constFind(name);
-    return it == m_consumers.constEnd() ? nullptr : &*it;
+    const auto it = m_consumers.find(name);
+    return it == m_consumers.end() ? nullptr : &it->second;
 }
 
 std::shared_ptr<RateLimitGrant>
@@ -141,11 +151,11 @@ RateLimitSet::admit(const QString &routeName, const QString &consumerName, bool 
     if (!reported && !grant->m_tokens && grant->m_held.empty())
         return nullptr; // e.g. only tokens_per_minute, on a route
     if (reported) {
-        grant->m_requestHeaders.set("x-ratelimit-limit-requests",
+        grant->m_requestHeaders.add("x-ratelimit-limit-requests",
                                     QByteArray::number(reported->capacity()));
-        grant->m_requestHeaders.set("x-ratelimit-remaining-requests",
+        grant->m_requestHeaders.add("x-ratelimit-remaining-requests",
                                     QByteArray::number(reportedState.remaining));
-        grant->m_requestHeaders.set("x-ratelimit-reset-requests",
+        grant->m_requestHeaders.add("x-ratelimit-reset-requests",
                                     RateLimiter::formatDuration(reportedState.resetNs));
     }
     return grant;

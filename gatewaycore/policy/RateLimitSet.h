@@ -1,10 +1,10 @@
 #pragma once
 
-#include <QHash>
 #include <QString>
 
 #include <functional>
 #include <memory>
+#include <unordered_map>
 
 namespace gh {
 
@@ -32,14 +32,11 @@ public:
 
     explicit RateLimitSet(Clock clock);
 
-    void setRoute(const QString &name, Limits limits) { m_routes.insert(name, std::move(limits)); }
-    void setConsumer(const QString &name, Limits limits)
-    {
-        m_consumers.insert(name, std::move(limits));
-    }
+    void setRoute(const QString &name, Limits limits) { m_routes[name] = std::move(limits); }
+    void setConsumer(const QString &name, Limits limits) { m_consumers[name] = std::move(limits); }
     const Limits *route(const QString &name) const;
     const Limits *consumer(const QString &name) const;
-    bool isEmpty() const { return m_routes.isEmpty() && m_consumers.isEmpty(); }
+    bool isEmpty() const { return m_routes.empty() && m_consumers.empty(); }
     qint64 now() const { return m_clock(); }
 
     // Checks and takes one request from the route's limits (empty route: an AI endpoint)
@@ -49,9 +46,16 @@ public:
                                           bool aiTokens) const;
 
 private:
+    // FNV-1a over the UTF-16 code units: names are short, and QHash's seeded qHash cost
+    // a few hundred ns per lookup here (bench/bench_ratelimiter, BM_AdmitNoLimit).
+    struct NameHash
+    {
+        size_t operator()(const QString &name) const noexcept;
+    };
+
     Clock m_clock;
-    QHash<QString, Limits> m_routes;
-    QHash<QString, Limits> m_consumers;
+    std::unordered_map<QString, Limits, NameHash> m_routes;
+    std::unordered_map<QString, Limits, NameHash> m_consumers;
 };
 
 } // namespace gh

@@ -11,6 +11,7 @@
 #include "http/HttpExchange.h"
 #include "http/UpstreamConnection.h"
 #include "http/UpstreamPool.h"
+#include "policy/RateLimitGrant.h"
 #include "routing/ConfigSnapshot.h"
 #include "routing/WorkerConfig.h"
 
@@ -523,6 +524,8 @@ HttpHeaders AiCall::gatewayHeaders() const
         headers.set("x-gatehouse-cache", "MISS");
     if (m_exchange) // settings.cors: browser apps calling the AI endpoints
         m_config->snapshot().aiCors().applyToResponse(m_exchange->request().headers, headers);
+    if (m_rateLimit)
+        m_rateLimit->applyHeaders(headers);
     return headers;
 }
 
@@ -601,6 +604,12 @@ std::optional<ChatError> AiCall::providerBudgetSpent(const CompiledProvider &pro
 
 void AiCall::recordSpend()
 {
+    // tokens_per_minute: charged once the usage is known (the request was let in while
+    // the bucket was not empty; it may go into debt).
+    if (m_rateLimit && !m_tokensCharged && m_usage.present) {
+        m_tokensCharged = true;
+        m_rateLimit->chargeTokens(m_usage.input + m_usage.output);
+    }
     SpendLedger *ledger = m_catalog->ledger();
     if (m_spendRecorded || !ledger || !m_attempt.provider || !m_usage.present)
         return;

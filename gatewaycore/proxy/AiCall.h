@@ -17,6 +17,7 @@ namespace gh {
 
 class AiCatalog;
 class ChatStreamTranslator;
+class RateLimitGrant;
 class ResponseCache;
 class HttpExchange;
 class HttpHeaders;
@@ -53,6 +54,9 @@ public:
     void start();
     // settings.ai_cache: answers from / stores into cache when the call qualifies.
     void setCache(ResponseCache *cache) { m_cache = cache; }
+    // The consumer's rate limits (docs/policies.md): x-ratelimit-* on the answer, and the
+    // answer's tokens charged to tokens_per_minute once its usage is known.
+    void setRateLimit(std::shared_ptr<RateLimitGrant> grant) { m_rateLimit = std::move(grant); }
 
     static ChatDialect dialect(Endpoint endpoint)
     {
@@ -151,6 +155,8 @@ private:
     QByteArray m_cacheStream; // the caller's stream bytes, captured as they are written
     bool m_cacheStreamTooBig = false;
     bool m_streamComplete = false; // the provider's stream ended cleanly
+    std::shared_ptr<RateLimitGrant> m_rateLimit;
+    bool m_tokensCharged = false;
 };
 
 } // namespace gh

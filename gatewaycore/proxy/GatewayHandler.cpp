@@ -8,6 +8,9 @@
 #include "cache/ResponseCache.h"
 #include "http/HttpExchange.h"
 #include "policy/JwtAuthenticator.h"
+#include "policy/RateLimitGrant.h"
+#include "policy/RateLimitSet.h"
+#include "policy/RateLimiter.h"
 #include "routing/ConfigSnapshot.h"
 
 #include <QDateTime>
@@ -62,10 +65,12 @@ HttpResponse preflightResponse(const CorsPolicy::Preflight &preflight, HttpRespo
 } // namespace
 
 GatewayHandler::GatewayHandler(const SnapshotHolder &snapshots, quint64 seed,
-                               std::shared_ptr<ResponseCache> cache)
+                               std::shared_ptr<ResponseCache> cache,
+                               std::shared_ptr<RateLimiter> limiter)
     : m_routing(snapshots, seed)
     , m_random(seed ? seed : QRandomGenerator::global()->generate64())
     , m_cache(std::move(cache))
+    , m_limiter(std::move(limiter))
 {
     m_idPrefix =
         QByteArray::number(QRandomGenerator::global()->generate64(), 16).rightJustified(16, '0');
@@ -228,6 +233,16 @@ void GatewayHandler::handle(HttpExchange *exchange)
         credentialHeader = jwt.credentialHeader;
     }
 
+    // Rate limits (docs/policies.md): after auth and ACL, so the consumer's limits count too.
+    const std::shared_ptr<RateLimitGrant> rate =
+        admitRate(exchange, *config, route.name, consumer, false);
+    if (rate && !rate->allowed()) {
+        HttpResponse r = HttpResponse::error(429, rate->message(), "rate_limit_exceeded",
+                                             "rate_limit_error");
+        rate->applyHeaders(r.headers);
+        return answer(exchange, r, requestId);
+    }
+
     // Route cache (docs/policies.md, Response cache): after auth, GET and HEAD share entries.
     const qint64 cacheTtlS =
         route.json.value(QLatin1String("cache")).toObject().value(QLatin1String("ttl_s")).toInteger();
@@ -244,6 +259,8 @@ void GatewayHandler::handle(HttpExchange *exchange)
             HttpResponse response = m_cache->hitResponse(*hit);
             for (const HttpHeaders::Entry &extra : match.extraHeaders().entries())
                 response.headers.set(extra.first, extra.second);
+            if (rate)
+                rate->applyHeaders(response.headers);
             return answer(exchange, response, requestId);
         }
     }
@@ -255,6 +272,11 @@ void GatewayHandler::handle(HttpExchange *exchange)
                                requestId, m_pool);
     if (cacheable)
         call->setCache(m_cache.get(), cacheKey, cacheTtlS);
+    if (rate) {
+        HttpHeaders rateHeaders;
+        rate->applyHeaders(rateHeaders);
+        call->addResponseHeaders(rateHeaders);
+    }
     call->start();
 }
 
@@ -380,13 +402,46 @@ bool GatewayHandler::handleAi(HttpExchange *exchange, const std::shared_ptr<Work
         return true;
     }
 
+    // Rate limits (docs/policies.md): the consumer's; tokens are charged by the AiCall.
+    const std::shared_ptr<RateLimitGrant> rate = admitRate(exchange, *config, {}, consumer, true);
+    if (rate && !rate->allowed()) {
+        const ChatError refusal{ChatError::Kind::RateLimit, rate->message(), {}};
+        HttpResponse response = HttpResponse::json(AiCall::errorStatus(dialect, refusal),
+                                                   AiCall::errorBody(dialect, refusal));
+        rate->applyHeaders(response.headers);
+        answer(exchange, response, requestId);
+        return true;
+    }
+
     const AiCall::Endpoint endpoint = kind == Kind::Chat       ? AiCall::Endpoint::ChatCompletions
                                       : kind == Kind::Messages ? AiCall::Endpoint::Messages
                                                                : AiCall::Endpoint::Embeddings;
     auto *call = new AiCall(exchange, config, endpoint, consumer, requestId, m_pool, m_random);
     call->setCache(m_cache.get());
+    call->setRateLimit(rate);
     call->start();
     return true;
+}
+
+std::shared_ptr<RateLimitGrant> GatewayHandler::admitRate(HttpExchange *exchange,
+                                                          const WorkerConfig &config,
+                                                          const QString &route,
+                                                          const QString &consumer, bool aiTokens)
+{
+    if (!m_limiter)
+        return nullptr;
+    // Compiled once per config (the buckets themselves are shared by all workers).
+    if (!m_limits || m_limitsGeneration != config.generation()) {
+        m_limits = m_limiter->limitsFor(config.generation(), config.snapshot().config());
+        m_limitsGeneration = config.generation();
+    }
+    if (m_limits->isEmpty())
+        return nullptr;
+    std::shared_ptr<RateLimitGrant> grant = m_limits->admit(route, consumer, aiTokens);
+    // Concurrency slots are held until the exchange is gone: response sent or client left.
+    if (grant && grant->allowed())
+        QObject::connect(exchange, &QObject::destroyed, [grant] { grant->release(); });
+    return grant;
 }
 
 } // namespace gh

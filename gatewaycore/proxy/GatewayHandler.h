@@ -11,6 +11,9 @@
 namespace gh {
 
 class CorsPolicy;
+class RateLimitGrant;
+class RateLimitSet;
+class RateLimiter;
 class ResponseCache;
 class SnapshotHolder;
 
@@ -22,8 +25,10 @@ class GatewayHandler : public HttpExchangeHandler
 {
 public:
     // cache: the Gateway's response cache shared by all workers (none: no caching).
+    // limiter: the Gateway's rate limits, likewise shared (none: no rate limits).
     explicit GatewayHandler(const SnapshotHolder &snapshots, quint64 seed = 0,
-                            std::shared_ptr<ResponseCache> cache = {});
+                            std::shared_ptr<ResponseCache> cache = {},
+                            std::shared_ptr<RateLimiter> limiter = {});
     ~GatewayHandler() override;
 
     void handle(HttpExchange *exchange) override;
@@ -39,6 +44,12 @@ private:
     // SPEC §4 AI endpoints: true when the request was one (answered or handed to an AiCall).
     bool handleAi(HttpExchange *exchange, const std::shared_ptr<WorkerConfig> &config,
                   const RouteMatch &match, const QByteArray &requestId);
+    // Rate limits (docs/policies.md): null when none applies; a refused grant has been
+    // answered with 429 by the caller; an admitted one holds its slots until the exchange
+    // is gone.
+    std::shared_ptr<RateLimitGrant> admitRate(HttpExchange *exchange, const WorkerConfig &config,
+                                              const QString &route, const QString &consumer,
+                                              bool aiTokens);
 
     WorkerRouting m_routing;
     UpstreamPool m_pool;
@@ -49,6 +60,9 @@ private:
     // endpoints'); reset when handle() returns.
     const CorsPolicy *m_answerCors = nullptr;
     std::shared_ptr<ResponseCache> m_cache;
+    std::shared_ptr<RateLimiter> m_limiter;
+    std::shared_ptr<const RateLimitSet> m_limits; // of m_limitsGeneration
+    quint64 m_limitsGeneration = 0;
 };
 
 } // namespace gh

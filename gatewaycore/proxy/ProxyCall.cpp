@@ -66,6 +66,12 @@ void ProxyCall::setCache(ResponseCache *cache, QByteArray key, qint64 ttlS)
     m_cacheTtlS = ttlS;
 }
 
+void ProxyCall::addResponseHeaders(const HttpHeaders &headers)
+{
+    for (const HttpHeaders::Entry &entry : headers.entries())
+        m_extraHeaders.set(entry.first, entry.second);
+}
+
 void ProxyCall::sendToNextTarget()
 {
     LoadBalancer *balancer = m_config->balancer(m_service->index);
@@ -165,6 +171,8 @@ void ProxyCall::onResponseHead(int status, const HttpHeaders &headers)
         out.set("x-gatehouse-cache", "MISS");
     }
     for (const HttpHeaders::Entry &extra : m_match.extraHeaders().entries())
+        out.set(extra.first, extra.second);
+    for (const HttpHeaders::Entry &extra : m_extraHeaders.entries())
         out.set(extra.first, extra.second);
     if (m_match.route)
         m_match.route->cors.applyToResponse(m_exchange->request().headers, out);
@@ -291,6 +299,8 @@ void ProxyCall::failRequest(int status, const QString &message, const QByteArray
 {
     if (m_exchange) {
         HttpResponse response = HttpResponse::error(status, message, code, "upstream_error");
+        for (const HttpHeaders::Entry &extra : m_extraHeaders.entries())
+            response.headers.set(extra.first, extra.second);
         response.headers.set("x-gatehouse-request-id", m_requestId);
         response.headers.set("x-gatehouse-overhead-us",
                              QByteArray::number(GatewayHandler::elapsedUs(m_exchange->startNs())));

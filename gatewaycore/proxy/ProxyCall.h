@@ -1,6 +1,7 @@
 #pragma once
 
 #include "cache/ResponseCache.h"
+#include "http/HttpHeaders.h"
 #include "http/UpstreamError.h"
 #include "routing/RouteMatch.h"
 #include "routing/TargetPick.h"
@@ -37,6 +38,9 @@ public:
     // The route caches: mark the answer MISS and store it under key if it may be stored
     // (captured while it is relayed, kept only when complete).
     void setCache(ResponseCache *cache, QByteArray key, qint64 ttlS);
+    // Fields for every answer to this request, the upstream's or the gateway's own
+    // (the x-ratelimit-* of the limits that apply).
+    void addResponseHeaders(const HttpHeaders &headers);
 
 private:
     void sendToNextTarget();
@@ -70,6 +74,7 @@ private:
     ResponseCache *m_cache = nullptr;
     QByteArray m_cacheKey;
     qint64 m_cacheTtlS = 0;
+    HttpHeaders m_extraHeaders; // addResponseHeaders()
     std::unique_ptr<ResponseCache::Entry> m_capture; // the response being captured
     qint64 m_captureLength = -1;
 };
