@@ -13,6 +13,8 @@ const auto name = QStringLiteral("Gatehouse");
 const auto listenKey = QStringLiteral("gateway/listen");
 const auto adminListenKey = QStringLiteral("gateway/adminListen");
 const auto dataDirKey = QStringLiteral("gateway/dataDir");
+const auto tlsKey = QStringLiteral("gateway/tls");
+const auto remoteAdminKey = QStringLiteral("gateway/allowRemoteAdmin");
 const auto geometryKey = QStringLiteral("window/geometry");
 const auto lastPageKey = QStringLiteral("window/lastPage");
 const auto trayHintKey = QStringLiteral("window/trayHintShown");
@@ -35,6 +37,11 @@ QStringList AppSettings::savedFlags()
     const QString dataDir = s.value(dataDirKey).toString();
     if (!dataDir.isEmpty() && qEnvironmentVariableIsEmpty("GATEHOUSE_DATA_DIR"))
         flags << QStringLiteral("--data-dir") << dataDir;
+    if (s.value(tlsKey, false).toBool()) {
+        flags << QStringLiteral("--tls");
+        if (s.value(remoteAdminKey, false).toBool())
+            flags << QStringLiteral("--allow-remote-admin");
+    }
     return flags;
 }
 
@@ -46,6 +53,8 @@ void AppSettings::saveGatewayOptions(const GatewayOptions &options)
     s.setValue(adminListenKey,
                GatewayOptions::formatHostPort(options.adminAddress, options.adminPort));
     s.setValue(dataDirKey, options.dataDir);
+    s.setValue(tlsKey, options.tls);
+    s.setValue(remoteAdminKey, options.tls && options.allowRemoteAdmin);
 }
 
 QByteArray AppSettings::windowGeometry()

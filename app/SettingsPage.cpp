@@ -4,13 +4,19 @@
 #include "Gateway.h"
 #include "GatewayRestarter.h"
 #include "SettingsValidator.h"
+#include "tls/LocalCertificateAuthority.h"
 
+#include <QCheckBox>
+#include <QClipboard>
+#include <QFile>
 #include <QFileDialog>
 #include <QFormLayout>
+#include <QGuiApplication>
 #include <QHBoxLayout>
 #include <QLabel>
 #include <QLineEdit>
 #include <QPushButton>
+#include <QSaveFile>
 #include <QVBoxLayout>
 
 namespace gh {
@@ -57,6 +63,10 @@ SettingsPage::SettingsPage(Gateway *gateway, QWidget *parent)
     , m_result(messageLabel(QStringLiteral("applyResult"), this))
     , m_apply(new QPushButton(tr("Apply and Restart Gateway"), this))
     , m_cacheResult(messageLabel(QStringLiteral("purgeCacheResult"), this))
+    , m_tls(new QCheckBox(tr("Serve HTTPS only (TLS 1.2 or later, certificate from a local CA)"),
+                          this))
+    , m_remoteAdmin(new QCheckBox(tr("Let other machines reach the admin API (HTTPS only)"), this))
+    , m_caResult(messageLabel(QStringLiteral("caResult"), this))
 {
     auto *heading = new QLabel(tr("Settings"), this);
     heading->setObjectName(QStringLiteral("pageTitle"));
@@ -112,10 +122,37 @@ SettingsPage::SettingsPage(Gateway *gateway, QWidget *parent)
     form->addRow(tr("Admin API listens on:"),
                  fieldWithMessages(row(m_adminListen), {m_adminListenError}));
     form->addRow(tr("Data directory:"), fieldWithMessages(dataDirRow, {m_dataDirError}));
+    m_tls->setObjectName(QStringLiteral("tlsCheck"));
+    m_remoteAdmin->setObjectName(QStringLiteral("remoteAdminCheck"));
+    form->addRow(tr("HTTPS:"), m_tls);
+    form->addRow(QString(), m_remoteAdmin);
 
-    auto *overrideNote = new QLabel(tr("Flags given on the command line (--listen, --admin-listen, "
-                                       "--data-dir) override these settings for that run."),
-                                    this);
+    // Clients only accept the HTTPS listener once they trust the CA, so the page hands it out.
+    auto *saveCa = new QPushButton(tr("Save CA Certificate…"), this);
+    saveCa->setObjectName(QStringLiteral("saveCaButton"));
+    auto *copyCa = new QPushButton(tr("Copy CA Certificate"), this);
+    copyCa->setObjectName(QStringLiteral("copyCaButton"));
+    auto *caButtons = new QHBoxLayout;
+    caButtons->addWidget(saveCa);
+    caButtons->addWidget(copyCa);
+    caButtons->addStretch();
+    auto *caHint =
+        new QLabel(tr("Trust this certificate in the clients that call Gatehouse over HTTPS, e.g. "
+                      "curl --cacert gatehouse-ca.pem, NODE_EXTRA_CA_CERTS=gatehouse-ca.pem, "
+                      "SSL_CERT_FILE=gatehouse-ca.pem (Python), or machine-wide with "
+                      "update-ca-certificates. It is only valid for localhost, 127.0.0.1 and ::1."),
+                   this);
+    caHint->setObjectName(QStringLiteral("caHint"));
+    caHint->setWordWrap(true);
+    caHint->setEnabled(false);
+    caHint->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    form->addRow(tr("Local CA:"), fieldWithMessages(caButtons, {caHint, m_caResult}));
+
+    auto *overrideNote =
+        new QLabel(tr("Flags given on the command line (--listen, --admin-listen, "
+                      "--data-dir) override these settings for that run; --tls turns HTTPS on for "
+                      "that run."),
+                   this);
     overrideNote->setWordWrap(true);
     overrideNote->setEnabled(false);
 
@@ -141,6 +178,10 @@ SettingsPage::SettingsPage(Gateway *gateway, QWidget *parent)
     connect(m_listen, &QLineEdit::textChanged, this, &SettingsPage::validate);
     connect(m_adminListen, &QLineEdit::textChanged, this, &SettingsPage::validate);
     connect(m_dataDir, &QLineEdit::textChanged, this, &SettingsPage::validate);
+    connect(m_tls, &QCheckBox::toggled, this, &SettingsPage::validate);
+    connect(m_remoteAdmin, &QCheckBox::toggled, this, &SettingsPage::validate);
+    connect(saveCa, &QPushButton::clicked, this, &SettingsPage::chooseCaFile);
+    connect(copyCa, &QPushButton::clicked, this, &SettingsPage::copyCaCertificate);
     connect(browse, &QPushButton::clicked, this, &SettingsPage::browseDataDir);
     connect(m_apply, &QPushButton::clicked, this, &SettingsPage::apply);
     connect(m_restarter, &GatewayRestarter::finished, this, &SettingsPage::restartFinished);
@@ -160,13 +201,25 @@ void SettingsPage::resetFields()
     m_adminListen->setText(GatewayOptions::formatHostPort(options.adminAddress, options.adminPort));
     m_dataDir->setText(options.dataDir.isEmpty() ? GatewayOptions::defaultDataDir()
                                                  : options.dataDir);
+    m_tls->setChecked(options.tls);
+    m_remoteAdmin->setChecked(options.allowRemoteAdmin);
     validate();
+}
+
+GatewayOptions SettingsPage::editedBase() const
+{
+    GatewayOptions base = m_gateway->options();
+    base.tls = m_tls->isChecked();
+    base.allowRemoteAdmin = m_tls->isChecked() && m_remoteAdmin->isChecked();
+    return base;
 }
 
 void SettingsPage::validate()
 {
+    // Remote admin access is only offered on top of TLS, as on the command line.
+    m_remoteAdmin->setEnabled(m_tls->isChecked());
     const SettingsValidator::Result result = SettingsValidator::validate(
-        m_listen->text(), m_adminListen->text(), m_dataDir->text(), m_gateway->options());
+        m_listen->text(), m_adminListen->text(), m_dataDir->text(), editedBase());
     showMessage(m_listenError, result.listenError);
     showMessage(m_adminListenError, result.adminError);
     showMessage(m_dataDirError, result.dataDirError);
@@ -177,7 +230,7 @@ void SettingsPage::validate()
 void SettingsPage::apply()
 {
     const SettingsValidator::Result result = SettingsValidator::validate(
-        m_listen->text(), m_adminListen->text(), m_dataDir->text(), m_gateway->options());
+        m_listen->text(), m_adminListen->text(), m_dataDir->text(), editedBase());
     if (!result.isValid() || m_restarter->isBusy())
         return;
     AppSettings::saveGatewayOptions(result.options);
@@ -195,6 +248,56 @@ void SettingsPage::restartFinished(bool ok)
         showMessage(m_result,
                     tr("Saved, but the gateway could not start: %1").arg(m_gateway->lastError()));
     validate();
+}
+
+QByteArray SettingsPage::caPem(QString *error) const
+{
+    // The CA lives with the data the gateway runs on, not the one typed but not applied.
+    QString dataDir = m_gateway->options().dataDir;
+    if (dataDir.isEmpty())
+        dataDir = GatewayOptions::defaultDataDir();
+    LocalCertificateAuthority ca(LocalCertificateAuthority::directoryFor(dataDir));
+    if (!ca.ensure(error))
+        return {};
+    return ca.caCertificate().toPem();
+}
+
+bool SettingsPage::saveCaCertificate(const QString &path)
+{
+    QString error;
+    const QByteArray pem = caPem(&error);
+    if (pem.isEmpty()) {
+        showMessage(m_caResult, tr("Could not create the local CA: %1").arg(error));
+        return false;
+    }
+    QSaveFile file(path);
+    if (!file.open(QIODevice::WriteOnly) || file.write(pem) != pem.size() || !file.commit()) {
+        showMessage(m_caResult, tr("Could not save %1: %2").arg(path, file.errorString()));
+        return false;
+    }
+    showMessage(m_caResult, tr("Saved the CA certificate to %1.").arg(path));
+    return true;
+}
+
+void SettingsPage::copyCaCertificate()
+{
+    QString error;
+    const QByteArray pem = caPem(&error);
+    if (pem.isEmpty()) {
+        showMessage(m_caResult, tr("Could not create the local CA: %1").arg(error));
+        return;
+    }
+    QGuiApplication::clipboard()->setText(QString::fromLatin1(pem));
+    showMessage(m_caResult, tr("Copied the CA certificate (PEM) to the clipboard."));
+}
+
+void SettingsPage::chooseCaFile()
+{
+    const QString path = QFileDialog::getSaveFileName(
+        this, tr("Save CA Certificate"), QDir::home().filePath(QStringLiteral("gatehouse-ca.pem")),
+        tr("PEM certificates (*.pem *.crt)"));
+    if (!path.isEmpty())
+        saveCaCertificate(path);
 }
 
 void SettingsPage::browseDataDir()
