@@ -160,6 +160,23 @@ int ResponseCache::removeIfLocked(const std::function<bool(const Node &)> &predi
     return removed;
 }
 
+int ResponseCache::invalidate(const QByteArray &baseKey)
+{
+    QMutexLocker lock(&m_mutex);
+    const auto base = m_bases.constFind(baseKey);
+    if (base == m_bases.constEnd())
+        return 0;
+    if (base->vary.isEmpty()) {
+        // One variant, keyed by the base key itself: no scan.
+        const auto it = m_index.constFind(baseKey);
+        if (it == m_index.constEnd())
+            return 0;
+        removeLocked(it.value());
+        return 1;
+    }
+    return removeIfLocked([&baseKey](const Node &node) { return node.baseKey == baseKey; });
+}
+
 int ResponseCache::purge()
 {
     QMutexLocker lock(&m_mutex);

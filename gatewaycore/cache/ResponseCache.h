@@ -60,6 +60,10 @@ public:
     // off; evicts least recently used entries to make room. True when stored.
     bool insert(const QByteArray &baseKey, const HttpHeaders &request, Entry entry);
 
+    // RFC 9111 §4.4: an unsafe request that succeeded makes every stored variant of its
+    // target stale. Returns how many were removed (0 without a lookup when none exist).
+    int invalidate(const QByteArray &baseKey);
+
     // Removes every entry, or those of one route; returns how many.
     int purge();
     int purgeScope(const QString &scope);

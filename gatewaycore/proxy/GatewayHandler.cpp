@@ -272,6 +272,8 @@ void GatewayHandler::handle(HttpExchange *exchange)
                                requestId, m_pool);
     if (cacheable)
         call->setCache(m_cache.get(), cacheKey, cacheTtlS);
+    else if (m_cache && cacheTtlS > 0 && request.method != "OPTIONS" && request.method != "TRACE")
+        call->setCacheInvalidation(m_cache.get());
     if (rate) {
         HttpHeaders rateHeaders;
         rate->applyHeaders(rateHeaders);

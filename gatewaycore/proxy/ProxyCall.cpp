@@ -59,6 +59,11 @@ void ProxyCall::start()
     sendToNextTarget();
 }
 
+void ProxyCall::setCacheInvalidation(ResponseCache *cache)
+{
+    m_invalidateCache = cache;
+}
+
 void ProxyCall::setCache(ResponseCache *cache, QByteArray key, qint64 ttlS)
 {
     m_cache = cache;
@@ -169,6 +174,18 @@ void ProxyCall::onResponseHead(int status, const HttpHeaders &headers)
             m_captureLength = announced;
         }
         out.set("x-gatehouse-cache", "MISS");
+    }
+    if (m_invalidateCache && status >= 200 && status < 400) {
+        const QString &route = m_match.route->name;
+        const HttpRequest &request = m_exchange->request();
+        const QByteArray host = request.headers.value("host");
+        m_invalidateCache->invalidate(ResponseCache::routeKey(route, host, request.target));
+        // Only same-origin paths: an absolute URL may name a host this route never cached.
+        for (const char *name : {"location", "content-location"}) {
+            const QByteArray where = headers.value(name);
+            if (where.startsWith('/') && !where.startsWith("//"))
+                m_invalidateCache->invalidate(ResponseCache::routeKey(route, host, where));
+        }
     }
     for (const HttpHeaders::Entry &extra : m_match.extraHeaders().entries())
         out.set(extra.first, extra.second);

@@ -38,6 +38,9 @@ public:
     // The route caches: mark the answer MISS and store it under key if it may be stored
     // (captured while it is relayed, kept only when complete).
     void setCache(ResponseCache *cache, QByteArray key, qint64 ttlS);
+    // An unsafe method on a caching route: a 2xx/3xx answer invalidates what is stored for
+    // the request target and for Location / Content-Location paths (RFC 9111 §4.4).
+    void setCacheInvalidation(ResponseCache *cache);
     // Fields for every answer to this request, the upstream's or the gateway's own
     // (the x-ratelimit-* of the limits that apply).
     void addResponseHeaders(const HttpHeaders &headers);
@@ -74,6 +77,7 @@ private:
     ResponseCache *m_cache = nullptr;
     QByteArray m_cacheKey;
     qint64 m_cacheTtlS = 0;
+    ResponseCache *m_invalidateCache = nullptr;
     HttpHeaders m_extraHeaders; // addResponseHeaders()
     std::unique_ptr<ResponseCache::Entry> m_capture; // the response being captured
     qint64 m_captureLength = -1;

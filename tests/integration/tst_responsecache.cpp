@@ -160,6 +160,10 @@ private Q_SLOTS:
                 return UpstreamReply::respond(200, body, {{"Cache-Control", "max-age=1"}});
             if (r.target.startsWith("/c/error"))
                 return UpstreamReply::respond(500, body);
+            if (r.method == "POST" && r.target.startsWith("/c/items/fail"))
+                return UpstreamReply::respond(409, body);
+            if (r.method == "POST" && r.target.startsWith("/c/items"))
+                return UpstreamReply::respond(201, body, {{"Location", "/c/items/7"}});
             return UpstreamReply::respond(200, body, {{"Content-Type", "text/plain"}, {"X-Origin", "yes"}});
         });
         m_up->setKeepBodies(true);
@@ -320,6 +324,36 @@ private Q_SLOTS:
         QVERIFY(plain.header("x-gatehouse-cache").isEmpty());
         get("/p/x");
         QCOMPARE(seen("/p/x"), 2);
+    }
+
+    // RFC 9111 §4.4: a successful unsafe request makes the stored target (and the
+    // Location it names) stale; a failed one does not.
+    void unsafeMethodsInvalidate()
+    {
+        const QString base = m_daemon->gatewayUrl();
+        QCOMPARE(get("/c/items").header("x-gatehouse-cache"), QByteArray("MISS"));
+        QCOMPARE(get("/c/items/7").header("x-gatehouse-cache"), QByteArray("MISS"));
+        QCOMPARE(get("/c/items/fail").header("x-gatehouse-cache"), QByteArray("MISS"));
+        QCOMPARE(get("/c/items").header("x-gatehouse-cache"), QByteArray("HIT"));
+        QCOMPARE(get("/c/items/7").header("x-gatehouse-cache"), QByteArray("HIT"));
+
+        // A refused POST (409) leaves the entry alone.
+        QCOMPARE(HttpClient::request("POST", base + "/c/items/fail", "{}").status, 409);
+        QCOMPARE(get("/c/items/fail").header("x-gatehouse-cache"), QByteArray("HIT"));
+
+        // A 201 with Location drops both the target and the created resource.
+        QCOMPARE(HttpClient::request("POST", base + "/c/items", "{}").status, 201);
+        QCOMPARE(get("/c/items").header("x-gatehouse-cache"), QByteArray("MISS"));
+        QCOMPARE(get("/c/items/7").header("x-gatehouse-cache"), QByteArray("MISS"));
+        QCOMPARE(get("/c/items").header("x-gatehouse-cache"), QByteArray("HIT"));
+
+        // PUT and DELETE too; another query string is another resource and stays.
+        QCOMPARE(get("/c/items?page=2").header("x-gatehouse-cache"), QByteArray("MISS"));
+        QCOMPARE(HttpClient::request("DELETE", base + "/c/items").status, 200);
+        QCOMPARE(get("/c/items").header("x-gatehouse-cache"), QByteArray("MISS"));
+        QCOMPARE(get("/c/items?page=2").header("x-gatehouse-cache"), QByteArray("HIT"));
+        QCOMPARE(HttpClient::request("PUT", base + "/c/items?page=2", "{}").status, 200);
+        QCOMPARE(get("/c/items?page=2").header("x-gatehouse-cache"), QByteArray("MISS"));
     }
 
     void purgeThroughAdminApi()

@@ -49,6 +49,7 @@ private Q_SLOTS:
     void varyStarNeverStored();
     void varyChangeDropsOldVariants();
     void purgeAllAndByRoute();
+    void invalidateDropsEveryVariant();
     void ageOnHit();
     void directivesParse();
     void noStoreAndPrivateNeverStored();
@@ -216,6 +217,32 @@ void TestResponseCacheUnit::purgeAllAndByRoute()
     QCOMPARE(cache.purge(), 1);
     QCOMPARE(cache.count(), 0);
     QCOMPARE(cache.bytes(), 0);
+}
+
+void TestResponseCacheUnit::invalidateDropsEveryVariant()
+{
+    ResponseCache cache(1 << 20, [] { return 0; });
+    QCOMPARE(cache.invalidate("nothing"), 0);
+    QVERIFY(cache.insert("plain", {}, entry("p")));
+    QVERIFY(cache.insert("other", {}, entry("o")));
+    const HttpHeaders vary = headers({{"Vary", "Accept"}});
+    QVERIFY(cache.insert("varied", headers({{"Accept", "a"}}), entry("a", 60000, vary)));
+    QVERIFY(cache.insert("varied", headers({{"Accept", "b"}}), entry("b", 60000, vary)));
+    const qint64 before = cache.bytes();
+
+    QCOMPARE(cache.invalidate("plain"), 1);
+    QVERIFY(!cache.lookup("plain", {}));
+    QCOMPARE(cache.invalidate("plain"), 0);
+    QCOMPARE(cache.invalidate("varied"), 2);
+    QVERIFY(!cache.lookup("varied", headers({{"Accept", "a"}})));
+    QVERIFY(!cache.lookup("varied", headers({{"Accept", "b"}})));
+    // Others stay, and the byte count follows.
+    QVERIFY(cache.lookup("other", {}));
+    QCOMPARE(cache.count(), 1);
+    QVERIFY(cache.bytes() < before && cache.bytes() > 0);
+    // The key space is reusable afterwards.
+    QVERIFY(cache.insert("varied", {}, entry("again")));
+    QCOMPARE(cache.lookup("varied", {})->body, QByteArray("again"));
 }
 
 void TestResponseCacheUnit::ageOnHit()
