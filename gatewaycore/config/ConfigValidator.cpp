@@ -972,6 +972,10 @@ void Validation::lifecycle(QJsonObject &object, const QString &path, const QStri
             add(join(path, key("sunset")), QStringLiteral("must be a date like 2027-06-30"));
     }
     string(object, path, key("version"), Need::Optional);
+    // Shown in the catalog (/_gatehouse/portal/, openapi.json).
+    if (const auto description = string(object, path, key("description"), Need::Optional);
+        description && description->size() > 2000)
+        add(join(path, key("description")), QStringLiteral("must be at most 2000 characters"));
 }
 
 void Validation::route(QJsonObject &object, const QString &path)

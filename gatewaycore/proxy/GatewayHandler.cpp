@@ -11,6 +11,7 @@
 #include "policy/RateLimitGrant.h"
 #include "policy/RateLimitSet.h"
 #include "policy/RateLimiter.h"
+#include "portal/PortalPage.h"
 #include "routing/ConfigSnapshot.h"
 
 #include <QDateTime>
@@ -60,6 +61,45 @@ HttpResponse preflightResponse(const CorsPolicy::Preflight &preflight, HttpRespo
     for (const HttpHeaders::Entry &entry : preflight.headers.entries())
         response.headers.add(entry.first, entry.second);
     return response;
+}
+
+bool isCatalogPath(const QByteArray &path)
+{
+    return path == "/_gatehouse/openapi.json" || path == "/_gatehouse/portal" ||
+           path.startsWith("/_gatehouse/portal/");
+}
+
+// The catalog's documents (docs/catalog.md): GET and HEAD only, built once per config.
+HttpResponse catalogResponse(const HttpRequest &request, const ConfigSnapshot &snapshot)
+{
+    if (request.method != "GET" && request.method != "HEAD") {
+        HttpResponse r = HttpResponse::error(405, QStringLiteral("use GET %1")
+                                                      .arg(QString::fromUtf8(request.path)));
+        r.headers.set("allow", "GET, HEAD");
+        return r;
+    }
+    if (request.path == "/_gatehouse/openapi.json") {
+        HttpResponse r = HttpResponse::text(200, snapshot.portal().openApiJson(), "application/json");
+        r.headers.set("cache-control", "no-cache");
+        return r;
+    }
+    if (request.path == "/_gatehouse/portal") {
+        HttpResponse r{301, {}, {}};
+        r.headers.set("location", "/_gatehouse/portal/");
+        return r;
+    }
+    if (request.path != "/_gatehouse/portal/")
+        return HttpResponse::error(404, QStringLiteral("no such page in the catalog; see /_gatehouse/portal/"));
+    const QByteArray baseUrl =
+        PortalPage::baseUrlFor(request.headers.value("host"), request.secure, "127.0.0.1:4141");
+    HttpResponse r = HttpResponse::text(200, PortalPage::withBaseUrl(snapshot.portal().portalPage(), baseUrl),
+                                        "text/html; charset=utf-8");
+    // Config text is escaped anyway; the policy makes any slip inert.
+    r.headers.set("content-security-policy", "default-src 'none'; style-src 'unsafe-inline'");
+    r.headers.set("x-content-type-options", "nosniff");
+    r.headers.set("referrer-policy", "no-referrer");
+    r.headers.set("cache-control", "no-cache");
+    return r;
 }
 
 } // namespace
@@ -126,6 +166,13 @@ void GatewayHandler::handle(HttpExchange *exchange)
             HttpResponse::json(
                 200, QJsonObject{{"status", "ok"}, {"version", QStringLiteral(GATEHOUSE_VERSION)}}),
             requestId);
+    }
+
+    if (isCatalogPath(request.path)) {
+        const std::shared_ptr<WorkerConfig> config = m_routing.refresh();
+        if (!config->snapshot().ipRules().allows(request.peerAddress))
+            return answer(exchange, ipRefused(request.peerAddress, {}), requestId);
+        return answer(exchange, catalogResponse(request, config->snapshot()), requestId);
     }
 
     // Held for the whole request: a reload never changes a request midway.

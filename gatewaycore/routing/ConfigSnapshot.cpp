@@ -21,6 +21,7 @@ std::shared_ptr<const ConfigSnapshot> ConfigSnapshot::build(const QJsonObject &n
     snapshot->m_consumers = std::move(consumers);
     snapshot->m_jwt = std::move(jwt);
     snapshot->m_config = normalizedConfig;
+    snapshot->m_portal = std::make_unique<PortalDocuments>(normalizedConfig);
     snapshot->m_settings = normalizedConfig.value(QLatin1String("settings")).toObject();
     snapshot->m_ipRules =
         IpRules::fromJson(snapshot->m_settings.value(QLatin1String("ip")).toObject());
@@ -64,6 +65,7 @@ std::shared_ptr<const ConfigSnapshot> ConfigSnapshot::empty()
 {
     std::shared_ptr<ConfigSnapshot> snapshot(new ConfigSnapshot);
     snapshot->m_ai = std::make_shared<const AiCatalog>();
+    snapshot->m_portal = std::make_unique<PortalDocuments>(QJsonObject());
     return snapshot;
 }
 

@@ -7,6 +7,7 @@
 #include "policy/CorsPolicy.h"
 #include "policy/IpRules.h"
 #include "policy/JwtDirectory.h"
+#include "portal/PortalDocuments.h"
 
 #include <QHash>
 #include <QJsonObject>
@@ -59,6 +60,8 @@ public:
     const CorsPolicy &aiCors() const { return m_aiCors; }
     // The verifier of each `auth: jwt` route (keys resolved when the snapshot was built).
     const JwtDirectory &jwt() const { return m_jwt; }
+    // The catalog (/_gatehouse/portal/, /_gatehouse/openapi.json), built on first request.
+    const PortalDocuments &portal() const { return *m_portal; }
 
 private:
     ConfigSnapshot() = default;
@@ -74,6 +77,7 @@ private:
     IpRules m_ipRules;
     CorsPolicy m_aiCors;
     JwtDirectory m_jwt;
+    std::unique_ptr<PortalDocuments> m_portal;
 };
 
 } // namespace gh

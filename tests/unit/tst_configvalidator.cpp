@@ -379,6 +379,16 @@ void TestConfigValidator::badInputs_data()
                       "  - {name: c, match: {paths: [/c]}, service: billing, sunset: 2027-06-30}\n")
         << QStringList{"routes[0].sunset: must be a date like 2027-06-30",
                        "routes[1].sunset: must be a date like 2027-06-30"};
+    QTest::newRow("descriptions")
+        << (QByteArray("routes:\n"
+                       "  - {name: a, match: {paths: [/a]}, service: billing, description: [x]}\n"
+                       "  - {name: b, match: {paths: [/b]}, service: billing, description: \"")
+            + QByteArray(2001, 'd') +
+            "\"}\n"
+            "  - {name: c, match: {paths: [/c]}, service: billing, description: \"")
+               + QByteArray(2000, 'd') + "\"}\n"
+        << QStringList{"routes[0].description: must be a string",
+                       "routes[1].description: must be at most 2000 characters"};
     QTest::newRow("health check")
         << QByteArray("services:\n  - name: s\n    targets: [{url: \"http://a\"}]\n"
                       "    health_check: {path: health, interval_ms: -1}\n    retries: -1\n")
@@ -703,7 +713,8 @@ void TestConfigValidator::goodInputs_data()
                       "    params: {temperature: 0.7, top_p: 1, stop: END, seed: 42, "
                       "response_format: {type: json_object}, presence_penalty: -1}\n"
                       "    state: deprecated\n"
-                      "    sunset: 2030-01-31\n");
+                      "    sunset: 2030-01-31\n"
+                      "    description: Classifies things.\n");
     QTest::newRow("ip rules and cors")
         << QByteArray("routes:\n"
                       "  - name: r\n"
