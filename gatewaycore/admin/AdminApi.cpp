@@ -1,5 +1,7 @@
 #include "AdminApi.h"
 
+#include <algorithm>
+
 #include "cache/ResponseCache.h"
 #include "config/ConfigExporter.h"
 #include "config/ConfigLoader.h"
@@ -106,6 +108,8 @@ HttpResponse AdminApi::handle(const HttpRequest &request)
     }
     if (path == QLatin1String("/cache") && m_cache)
         return cache(request);
+    if (path.startsWith(QLatin1String("/bundles/")))
+        return bundles(request, path.mid(9));
     const QStringList segments = path.mid(1).split(QLatin1Char('/'));
     if (const auto kind = kindFromCollectionPath(segments.first())) {
         // Model and price names may contain "/" (openrouter's "anthropic/claude-3.5-sonnet"),
@@ -140,6 +144,112 @@ HttpResponse AdminApi::cache(const HttpRequest &request)
     HttpResponse r = HttpResponse::error(405, QStringLiteral("use GET or DELETE /cache"));
     r.headers.set("Allow", "GET, DELETE");
     return r;
+}
+
+namespace {
+
+QJsonObject planJson(const ConfigBundle::Plan &plan, ConfigBundle::Mode mode)
+{
+    QJsonObject out{{"mode", mode == ConfigBundle::Mode::Merge ? "merge" : "replace"}};
+    for (const auto type : {ConfigBundle::ChangeType::Add, ConfigBundle::ChangeType::Change,
+                            ConfigBundle::ChangeType::Remove, ConfigBundle::ChangeType::Unchanged}) {
+        QJsonArray items;
+        for (const ConfigBundle::Change &change : plan.ofType(type)) {
+            QJsonObject item{{"kind", sectionName(change.kind)}, {"name", change.key}};
+            if (type == ConfigBundle::ChangeType::Change)
+                item.insert("fields", QJsonArray::fromStringList(change.fields));
+            items.append(item);
+        }
+        out.insert(ConfigBundle::changeTypeName(type), items);
+    }
+    out.insert("warnings", QJsonArray::fromStringList(plan.warnings));
+    return out;
+}
+
+} // namespace
+
+HttpResponse AdminApi::bundles(const HttpRequest &request, const QString &action)
+{
+    static const QStringList actions{QStringLiteral("export"), QStringLiteral("preview"), QStringLiteral("apply")};
+    if (!actions.contains(action))
+        return HttpResponse::error(404, QStringLiteral("no admin endpoint /bundles/%1; use /bundles/export, "
+                                                       "/bundles/preview or /bundles/apply")
+                                            .arg(action),
+                                   "not_found");
+    if (request.method != "POST") {
+        HttpResponse r = HttpResponse::error(405, QStringLiteral("use POST /bundles/%1").arg(action));
+        r.headers.set("Allow", "POST");
+        return r;
+    }
+    const ConfigDocument doc = parseBody(request);
+    if (!doc.problems.isEmpty())
+        return problemsResponse(doc.problems);
+    const QUrlQuery query = request.queryItems();
+
+    if (action == QLatin1String("export")) {
+        // Body: {"routes": ["a"], "prompt_apis": ["b"], ..., "dependencies": true}
+        ConfigBundle::Selection selection;
+        ConfigProblems problems;
+        for (auto it = doc.root.begin(); it != doc.root.end(); ++it) {
+            if (it.key() == QLatin1String("dependencies")) {
+                if (!it.value().isBool())
+                    problems.append({it.key(), QStringLiteral("must be true or false")});
+                selection.withDependencies = it.value().toBool(true);
+                continue;
+            }
+            const auto kind = kindFromSection(it.key());
+            if (!kind) {
+                problems.append({it.key(), QStringLiteral("unknown section; expected providers, models, prices, "
+                                                          "services, routes or prompt_apis")});
+                continue;
+            }
+            if (!it.value().isArray()) {
+                problems.append({it.key(), QStringLiteral("must be a list of names")});
+                continue;
+            }
+            for (const QJsonValue &name : it.value().toArray()) {
+                if (!name.isString())
+                    problems.append({it.key(), QStringLiteral("must be a list of names")});
+                else
+                    selection.names[*kind].append(name.toString());
+            }
+        }
+        if (selection.names.isEmpty() && problems.isEmpty())
+            problems.append({QString(), QStringLiteral("select at least one entity, e.g. {\"routes\": [\"name\"]}")});
+        if (!problems.isEmpty())
+            return problemsResponse(problems);
+        const ConfigBundle::Export exported = m_service.exportBundle(selection);
+        if (!exported.problems.isEmpty()) {
+            const bool unknown = std::all_of(exported.problems.begin(), exported.problems.end(),
+                                             [](const ConfigProblem &p) { return p.message.startsWith("no "); });
+            return problemsResponse(exported.problems, unknown ? 404 : 400,
+                                    unknown ? "not_found" : "invalid_config");
+        }
+        if (query.queryItemValue(QStringLiteral("format")) == QLatin1String("json"))
+            return HttpResponse::json(200, exported.document);
+        HttpResponse r = HttpResponse::text(200, YamlWriter::write(exported.document), "application/yaml; charset=utf-8");
+        r.headers.set("Content-Disposition", "attachment; filename=\"gatehouse-bundle.yaml\"");
+        return r;
+    }
+
+    const QString modeText = query.queryItemValue(QStringLiteral("mode"));
+    if (!modeText.isEmpty() && modeText != QLatin1String("merge") && modeText != QLatin1String("replace"))
+        return problemsResponse({{QStringLiteral("mode"), QStringLiteral("must be merge or replace")}});
+    const auto mode = modeText == QLatin1String("replace") ? ConfigBundle::Mode::Replace : ConfigBundle::Mode::Merge;
+    if (action == QLatin1String("preview")) {
+        const ConfigBundle::Plan plan = m_service.planBundle(doc.root, mode);
+        if (!plan.ok())
+            return problemsResponse(plan.problems);
+        return HttpResponse::json(200, planJson(plan, mode));
+    }
+    ConfigBundle::Plan plan;
+    const ConfigService::Result result = m_service.applyBundle(doc.root, mode, &plan);
+    if (!result.ok())
+        return serviceResponse(result, 200);
+    changed();
+    QJsonObject body = planJson(plan, mode);
+    body.insert("applied", true);
+    return HttpResponse::json(200, body);
 }
 
 HttpResponse AdminApi::health() const

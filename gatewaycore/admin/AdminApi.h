@@ -43,6 +43,8 @@ private:
     HttpResponse serviceResponse(const ConfigService::Result &result, int okStatus);
     // GET /cache: entries and bytes; DELETE /cache[?route=NAME]: purge, count removed.
     HttpResponse cache(const HttpRequest &request);
+    // POST /bundles/export | /bundles/preview | /bundles/apply (docs/bundles.md).
+    HttpResponse bundles(const HttpRequest &request, const QString &action);
     void changed();
 
     Store &m_store;

@@ -133,4 +133,27 @@ ConfigService::Result ConfigService::applyDocument(QJsonObject root, bool dryRun
     return result;
 }
 
+ConfigBundle::Export ConfigService::exportBundle(const ConfigBundle::Selection &selection)
+{
+    return ConfigBundle::exportSelection(ConfigExporter(m_store).exportAll(), selection);
+}
+
+ConfigBundle::Plan ConfigService::planBundle(const QJsonObject &bundle, ConfigBundle::Mode mode)
+{
+    return ConfigBundle::plan(ConfigExporter(m_store).exportAll(), bundle, mode, context());
+}
+
+ConfigService::Result ConfigService::applyBundle(const QJsonObject &bundle, ConfigBundle::Mode mode,
+                                                 ConfigBundle::Plan *planOut)
+{
+    ConfigBundle::Plan plan = planBundle(bundle, mode);
+    if (planOut)
+        *planOut = plan;
+    if (!plan.ok())
+        return failure(Status::Invalid, plan.problems);
+    Result result = applyDocument(plan.document);
+    result.warnings += plan.warnings;
+    return result;
+}
+
 } // namespace gh

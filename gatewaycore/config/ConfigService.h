@@ -1,5 +1,6 @@
 #pragma once
 
+#include "ConfigBundle.h"
 #include "ConfigProblem.h"
 #include "ConfigValidator.h"
 #include "EntityKind.h"
@@ -40,6 +41,13 @@ public:
     Result deleteEntity(EntityKind kind, const QString &key);
     // A whole SPEC §3 document: validated, then applied in one transaction.
     Result applyDocument(QJsonObject root, bool dryRun = false);
+
+    // Bundles (docs/bundles.md): the selected entities with what they need, secrets as
+    // references; what importing one would change; and importing it in one transaction.
+    ConfigBundle::Export exportBundle(const ConfigBundle::Selection &selection);
+    ConfigBundle::Plan planBundle(const QJsonObject &bundle, ConfigBundle::Mode mode);
+    // Refused (Invalid, nothing changed) when the plan has problems.
+    Result applyBundle(const QJsonObject &bundle, ConfigBundle::Mode mode, ConfigBundle::Plan *plan = nullptr);
 
 private:
     Store &m_store;
