@@ -9,6 +9,7 @@
 #include "config/ConfigLoader.h"
 #include "config/ConfigValidator.h"
 #include "http/HttpServer.h"
+#include "log/RequestLog.h"
 #include "policy/ApiKey.h"
 #include "policy/ConsumerDirectory.h"
 #include "policy/RateLimiter.h"
@@ -20,6 +21,7 @@
 #include "routing/TargetHealthRegistry.h"
 #include "secrets/KeychainSecretStore.h"
 #include "secrets/SecretResolver.h"
+#include "store/RequestLogWriter.h"
 #include "store/Store.h"
 #include "tls/LocalCertificateAuthority.h"
 
@@ -61,6 +63,7 @@ Gateway::Gateway(QObject *parent)
     , m_desktopKey(ApiKey::generate().toLatin1())
     , m_cache(std::make_shared<ResponseCache>())
     , m_rateLimiter(std::make_shared<RateLimiter>())
+    , m_requestLog(std::make_unique<RequestLog>())
 {
     // AI spend reaches the store once a second, off the workers' path.
     auto *spendTimer = new QTimer(this);
@@ -76,6 +79,7 @@ Gateway::~Gateway()
     m_adminServer.reset();
     m_healthChecker.reset();
     flushSpend();
+    m_requestLog->close(); // everything the workers logged, written
 }
 
 void Gateway::flushSpend()
@@ -115,6 +119,7 @@ bool Gateway::open(const GatewayOptions &options)
     flushSpend();
     m_adminApi.reset();
     m_resolver.reset();
+    m_requestLog->close();
     m_store.reset();
     setState(State::Closed);
 
@@ -134,6 +139,9 @@ bool Gateway::open(const GatewayOptions &options)
     if (!store->open(dir, &error))
         return fail(Error::BadDataDir, error);
     m_store = std::move(store);
+    // After the Store: its migrations made the request_log table the writer prepares for.
+    if (!m_requestLog->open(QDir(dir).filePath(Store::fileName()), &error))
+        return fail(Error::BadDataDir, error);
     // Budgets count what was spent before a restart: a month back covers every period.
     m_ledger = std::make_shared<SpendLedger>();
     m_ledger->load(m_store->spend().since(QDateTime::currentDateTimeUtc().date().addDays(-62)));
@@ -164,6 +172,7 @@ bool Gateway::open(const GatewayOptions &options)
 
     m_adminApi = std::make_unique<AdminApi>(*m_store, *m_resolver, m_adminToken);
     m_adminApi->setResponseCache(m_cache.get());
+    m_adminApi->setRequestLog(m_requestLog.get());
     m_adminApi->setChangeCallback([this] {
         publishSnapshot(); // applies to new requests at once
         Q_EMIT configChanged();
@@ -236,9 +245,12 @@ bool Gateway::start()
     const SnapshotHolder *snapshots = m_snapshots.get();
     std::shared_ptr<ResponseCache> cache = m_cache;
     std::shared_ptr<RateLimiter> limiter = m_rateLimiter;
+    std::shared_ptr<RequestLogWriter> log = m_requestLog->sharedWriter();
     auto gatewayServer = std::make_unique<HttpServer>(
-        [snapshots, cache, limiter]() -> std::unique_ptr<HttpExchangeHandler> {
-            return std::make_unique<GatewayHandler>(*snapshots, 0, cache, limiter);
+        [snapshots, cache, limiter, log]() -> std::unique_ptr<HttpExchangeHandler> {
+            // One log buffer per worker, asked for once on the worker's thread.
+            return std::make_unique<GatewayHandler>(*snapshots, 0, cache, limiter,
+                                                    log ? log->addBuffer() : nullptr);
         },
         gatewayOptions);
     if (!gatewayServer->listen(m_options.listenAddress, m_options.listenPort)) {
@@ -286,6 +298,7 @@ void Gateway::finishStop()
     m_adminServer.reset();
     m_startedAt = {};
     flushSpend(); // what the drained requests spent
+    m_requestLog->flush(); // and what they logged (SPEC §1: flush logs on stop)
     setState(State::Stopped);
     Q_EMIT stopped();
 }
@@ -310,6 +323,10 @@ void Gateway::publishSnapshot()
                                           std::move(consumers), std::move(ai), std::move(jwt));
     m_snapshots->publish(snapshot);
     m_healthChecker->setSnapshot(snapshot);
+    m_requestLog->setRetentionDays(config.value(QLatin1String("settings"))
+                                       .toObject()
+                                       .value(QLatin1String("log_retention_days"))
+                                       .toInt(30));
     // settings.cache.max_mb (0: off); entries survive the reload, a smaller size evicts.
     m_cache->setCapacity(
         config.value(QLatin1String("settings")).toObject().value(QLatin1String("cache")).toObject()

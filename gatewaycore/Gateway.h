@@ -17,6 +17,7 @@ namespace gh {
 class SpendLedger;
 class ResponseCache;
 class RateLimiter;
+class RequestLog;
 
 class AdminApi;
 class HealthChecker;
@@ -88,6 +89,9 @@ public:
     int purgeCache();
     // The response cache shared by the gateway workers (settings.cache.max_mb).
     const ResponseCache &responseCache() const { return *m_cache; }
+    // The request log (SPEC §6, docs/logging.md): its writer, counters and the coalesced
+    // recordsWritten() batches for live views. Open while the data dir is.
+    RequestLog *requestLog() const { return m_requestLog.get(); }
     // The secret store the desktop app and the config use (may report "no keychain").
     SecretStore *secretStore() const { return m_secretStore.get(); }
     // The config the gateway workers serve from; bumps with every change.
@@ -131,6 +135,8 @@ private:
     std::shared_ptr<ResponseCache> m_cache; // survives reloads, stop and start
     std::shared_ptr<RateLimiter> m_rateLimiter; // shared by the workers, survives reloads
     std::unique_ptr<Store> m_store;
+    // Its writer thread has its own connection to the store's file.
+    std::unique_ptr<RequestLog> m_requestLog;
     std::unique_ptr<SecretStore> m_secretStore;
     std::unique_ptr<SecretResolver> m_resolver;
     std::unique_ptr<AdminApi> m_adminApi;

@@ -6,7 +6,9 @@
 #include "config/ConfigExporter.h"
 #include "config/ConfigLoader.h"
 #include "config/YamlWriter.h"
+#include "log/RequestLog.h"
 #include "policy/ApiKey.h"
+#include "store/RequestLogQuery.h"
 #include "store/Store.h"
 
 #include <QCryptographicHash>
@@ -110,6 +112,10 @@ HttpResponse AdminApi::handle(const HttpRequest &request)
         return cache(request);
     if (path.startsWith(QLatin1String("/bundles/")))
         return bundles(request, path.mid(9));
+    if (path == QLatin1String("/logs") && m_log)
+        return logs(request);
+    if (path == QLatin1String("/stats/usage") && m_log)
+        return usage(request);
     const QStringList segments = path.mid(1).split(QLatin1Char('/'));
     if (const auto kind = kindFromCollectionPath(segments.first())) {
         // Model and price names may contain "/" (openrouter's "anthropic/claude-3.5-sonnet"),
@@ -249,6 +255,73 @@ HttpResponse AdminApi::bundles(const HttpRequest &request, const QString &action
     changed();
     QJsonObject body = planJson(plan, mode);
     body.insert("applied", true);
+    return HttpResponse::json(200, body);
+}
+
+HttpResponse AdminApi::logs(const HttpRequest &request)
+{
+    if (request.method != "GET" && request.method != "HEAD") {
+        HttpResponse r = HttpResponse::error(405, QStringLiteral("use GET /logs"));
+        r.headers.set("Allow", "GET, HEAD");
+        return r;
+    }
+    QString problem;
+    const std::optional<RequestLogQuery::LogFilter> filter =
+        RequestLogQuery::parseLogFilter(request.queryItems(), &problem);
+    if (!filter)
+        return HttpResponse::error(400, problem, "invalid_parameter");
+    RequestLogQuery query(m_store.database());
+    const std::optional<RequestLogQuery::Page> page = query.logs(*filter);
+    if (!page)
+        return HttpResponse::error(
+            500, QStringLiteral("cannot read the request log: %1").arg(query.lastError()));
+    QJsonArray rows;
+    for (const RequestRecord &record : page->rows)
+        rows.append(RequestLogQuery::toJson(record));
+    QJsonObject body{{"logs", rows}, {"has_more", page->hasMore}};
+    // The next (older) page: the same filters with before_id.
+    body.insert(QStringLiteral("next_before_id"),
+                page->hasMore ? QJsonValue(page->rows.last().id) : QJsonValue());
+    body.insert(QStringLiteral("written"), qint64(m_log->written()));
+    body.insert(QStringLiteral("dropped"), qint64(m_log->dropped()));
+    return HttpResponse::json(200, body);
+}
+
+HttpResponse AdminApi::usage(const HttpRequest &request)
+{
+    if (request.method != "GET" && request.method != "HEAD") {
+        HttpResponse r = HttpResponse::error(405, QStringLiteral("use GET /stats/usage"));
+        r.headers.set("Allow", "GET, HEAD");
+        return r;
+    }
+    QString problem;
+    const std::optional<RequestLogQuery::UsageFilter> filter =
+        RequestLogQuery::parseUsageFilter(request.queryItems(), &problem);
+    if (!filter)
+        return HttpResponse::error(400, problem, "invalid_parameter");
+    RequestLogQuery query(m_store.database());
+    RequestLogQuery::UsageRow total;
+    const std::optional<QList<RequestLogQuery::UsageRow>> groups = query.usage(*filter, &total);
+    if (!groups)
+        return HttpResponse::error(
+            500, QStringLiteral("cannot read the request log: %1").arg(query.lastError()));
+    const QString key = RequestLogQuery::groupByName(filter->groupBy);
+    QJsonObject body{{"from", filter->fromMs
+                                  ? QJsonValue(RequestLogQuery::formatTime(*filter->fromMs))
+                                  : QJsonValue()},
+                     {"to", filter->toMs ? QJsonValue(RequestLogQuery::formatTime(*filter->toMs))
+                                         : QJsonValue()},
+                     {"group_by", key.isEmpty() ? QJsonValue() : QJsonValue(key)},
+                     {"total", RequestLogQuery::toJson(total)}};
+    if (!key.isEmpty()) {
+        QJsonArray rows;
+        for (const RequestLogQuery::UsageRow &row : *groups) {
+            QJsonObject o = RequestLogQuery::toJson(row);
+            o.insert(key, row.key.isNull() ? QJsonValue() : QJsonValue(row.key));
+            rows.append(o);
+        }
+        body.insert(QStringLiteral("groups"), rows);
+    }
     return HttpResponse::json(200, body);
 }
 

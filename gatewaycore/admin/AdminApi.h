@@ -10,6 +10,7 @@
 
 namespace gh {
 
+class RequestLog;
 class ResponseCache;
 class SecretResolver;
 class Store;
@@ -26,6 +27,9 @@ public:
     void setChangeCallback(std::function<void()> callback) { m_onChange = std::move(callback); }
     // The response cache behind GET/DELETE /cache (none: 404 there).
     void setResponseCache(ResponseCache *cache) { m_cache = cache; }
+    // The request log behind GET /logs and GET /stats/usage (read from the store's
+    // connection; the log only adds its written/dropped counters). None: 404 there.
+    void setRequestLog(RequestLog *log) { m_log = log; }
 
 private:
     bool authorized(const HttpRequest &request) const;
@@ -45,6 +49,10 @@ private:
     HttpResponse cache(const HttpRequest &request);
     // POST /bundles/export | /bundles/preview | /bundles/apply (docs/bundles.md).
     HttpResponse bundles(const HttpRequest &request, const QString &action);
+    // GET /logs?limit=&since=&before_id=&route=&model=&consumer=&status= (newest first).
+    HttpResponse logs(const HttpRequest &request);
+    // GET /stats/usage?from=&to=&group_by=model|provider|consumer|route|day.
+    HttpResponse usage(const HttpRequest &request);
     void changed();
 
     Store &m_store;
@@ -53,6 +61,7 @@ private:
     QString m_token;
     std::function<void()> m_onChange;
     ResponseCache *m_cache = nullptr;
+    RequestLog *m_log = nullptr;
 };
 
 } // namespace gh

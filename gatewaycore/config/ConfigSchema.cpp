@@ -77,7 +77,7 @@ const QHash<QString, QStringList> &schemaKeys()
           QStringLiteral("frequency_penalty"), QStringLiteral("seed"),
           QStringLiteral("response_format"), QStringLiteral("json_schema")}},
         {QStringLiteral("settings"),
-         {QStringLiteral("ai_auth"), QStringLiteral("log_bodies"),
+         {QStringLiteral("ai_auth"), QStringLiteral("log_requests"), QStringLiteral("log_bodies"),
           QStringLiteral("log_retention_days"), QStringLiteral("cache"), QStringLiteral("ip"),
           QStringLiteral("cors"), QStringLiteral("ai_cache")}},
         {QStringLiteral("settings.cache"), {QStringLiteral("max_mb")}},

@@ -1265,6 +1265,8 @@ void Validation::settings(QJsonObject &object, const QString &path)
     static const QStringList aiAuth{QStringLiteral("key"), QStringLiteral("none")};
     choice(object, path, key("ai_auth"), aiAuth, QStringLiteral("auth mode"), Need::Optional,
            QStringLiteral("key"));
+    // The request log (docs/logging.md): on when absent, so older exports stay unchanged.
+    boolean(object, path, key("log_requests"));
     boolean(object, path, key("log_bodies"), false);
     integer(object, path, key("log_retention_days"), Need::Optional, Limits::positive(), 30);
     if (!object.contains(key("cache")))

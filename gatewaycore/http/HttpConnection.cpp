@@ -76,8 +76,15 @@ HttpConnection::~HttpConnection()
         m_socket->disconnect(this);
     if (m_exchange) {
         m_exchange->detach();
+        m_handler->exchangeFinished(m_exchange);
         delete m_exchange;
     }
+}
+
+qint64 HttpConnection::monotonicNs()
+{
+    using namespace std::chrono;
+    return duration_cast<nanoseconds>(steady_clock::now().time_since_epoch()).count();
 }
 
 qint64 HttpConnection::monotonicMs()
@@ -352,11 +359,9 @@ void HttpConnection::startExchange()
     m_requestComplete = false;
     m_headStartMs = -1;
     const bool hasBody = m_parser.isChunked() || m_parser.contentLength() > 0;
-    using namespace std::chrono;
-    const qint64 nowNs = duration_cast<nanoseconds>(steady_clock::now().time_since_epoch()).count();
-    m_exchange = new HttpExchange(this, std::move(request), hasBody,
-                                  m_parser.isChunked() ? -1 : qMax<qint64>(0, m_parser.contentLength()),
-                                  nowNs);
+    m_exchange = new HttpExchange(
+        this, std::move(request), hasBody,
+        m_parser.isChunked() ? -1 : qMax<qint64>(0, m_parser.contentLength()), monotonicNs());
     m_parser.setBodySink([this](QByteArrayView bytes) {
         if (m_exchange)
             m_exchange->deliverBody(bytes);
@@ -383,6 +388,7 @@ void HttpConnection::finishExchange()
     if (!exchange)
         return;
     exchange->detach();
+    m_handler->exchangeFinished(exchange);
     exchange->deleteLater();
     if (m_phase != Phase::Open)
         return;
@@ -453,8 +459,11 @@ void HttpConnection::exchangeRespond(const HttpResponse &response)
                        || response.headers.hasToken("connection", "close");
     m_closeAfterResponse = close;
     QByteArray out = responseHead(status, response.headers, response.body.size(), false, close);
-    if (!noContent && !headRequest)
+    m_exchange->noteResponseHead(status, response.headers, monotonicNs());
+    if (!noContent && !headRequest) {
         out += response.body;
+        m_exchange->noteResponseBody(response.body);
+    }
     m_socket->write(out);
     m_socket->flush(); // see exchangeEnd()
     m_lastActivityMs = monotonicMs();
@@ -476,6 +485,7 @@ void HttpConnection::exchangeStartResponse(int status, const HttpHeaders &header
                            || m_context->shuttingDown.load(std::memory_order_relaxed)
                            || headers.hasToken("connection", "close");
     m_socket->write(responseHead(status, headers, contentLength, m_responseChunked, m_closeAfterResponse));
+    m_exchange->noteResponseHead(status, headers, monotonicNs());
     m_lastActivityMs = monotonicMs();
     m_exchange->m_responseStarted = true;
 }
@@ -483,6 +493,7 @@ void HttpConnection::exchangeStartResponse(int status, const HttpHeaders &header
 bool HttpConnection::exchangeWrite(QByteArrayView data)
 {
     if (m_responseHasBody && !data.isEmpty()) {
+        m_exchange->noteResponseBody(data);
         if (m_responseChunked) {
             QByteArray frame = QByteArray::number(data.size(), 16);
             frame += "\r\n";
@@ -514,8 +525,10 @@ void HttpConnection::exchangeEnd()
 void HttpConnection::exchangeAbort()
 {
     // No terminating chunk, no more bytes: the client must see the transfer as broken.
-    if (m_exchange)
+    if (m_exchange) {
         m_exchange->m_finished = true;
+        m_exchange->m_aborted = true;
+    }
     // But what was relayed so far goes out first (as far as the kernel takes it without
     // blocking): finish() aborts the socket, which drops Qt's unsent buffer, and the
     // client would get a bare close instead of the truncated response.
@@ -620,6 +633,7 @@ void HttpConnection::finish()
         exchange->detach();
         if (unanswered)
             Q_EMIT exchange->clientClosed();
+        m_handler->exchangeFinished(exchange);
         exchange->deleteLater();
     }
     emit closed();

@@ -45,6 +45,7 @@ public:
     void abort();
 
     static qint64 monotonicMs();
+    static qint64 monotonicNs(); // the clock of HttpExchange::startNs()
 
 Q_SIGNALS:
     // The socket is closed; the owner may delete this object (later, not in the slot).

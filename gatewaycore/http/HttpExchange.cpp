@@ -80,8 +80,51 @@ void HttpExchange::abortResponse()
     m_connection->exchangeAbort();
 }
 
+void HttpExchange::enableLogRecord(qint64 captureBytes)
+{
+    m_log.emplace();
+    m_captureBytes = captureBytes;
+    if (captureBytes > 0)
+        m_log->requestHeaders = m_request.headers;
+}
+
+namespace {
+
+// Appends what still fits under the capture cap.
+void capture(QByteArray &into, QByteArrayView data, qint64 cap, bool *truncated)
+{
+    const qint64 room = cap - into.size();
+    if (room <= 0) {
+        *truncated = *truncated || !data.isEmpty();
+        return;
+    }
+    if (data.size() > room)
+        *truncated = true;
+    into.append(data.first(qMin<qint64>(room, data.size())));
+}
+
+} // namespace
+
+void HttpExchange::noteResponseHead(int status, const HttpHeaders &headers, qint64 nowNs)
+{
+    m_responseStatus = status;
+    m_responseHeadNs = nowNs;
+    if (m_log && m_captureBytes > 0)
+        m_log->responseHeaders = headers;
+}
+
+void HttpExchange::noteResponseBody(QByteArrayView data)
+{
+    m_responseBodyBytes += data.size();
+    if (m_log && m_captureBytes > 0)
+        capture(m_log->responseBody, data, m_captureBytes, &m_log->bodiesTruncated);
+}
+
 void HttpExchange::deliverBody(QByteArrayView data)
 {
+    m_requestBodyBytes += data.size();
+    if (m_log && m_captureBytes > 0)
+        capture(m_log->requestBody, data, m_captureBytes, &m_log->bodiesTruncated);
     if (m_finished)
         return; // answered already: the rest of the body is discarded
     if (m_onData)

@@ -2,6 +2,7 @@
 
 #include "HttpRequest.h"
 #include "HttpResponse.h"
+#include "log/RequestRecord.h"
 
 #include <QObject>
 
@@ -60,6 +61,23 @@ public:
     bool isResponseStarted() const { return m_responseStarted; }
     bool isFinished() const { return m_finished; }
     bool isClientGone() const { return m_connection == nullptr; }
+    // abortResponse() was called: the client saw a broken transfer.
+    bool isAborted() const { return m_aborted; }
+
+    // What the connection measured, for the request log: the status sent (0: none yet),
+    // request body bytes received, response body bytes sent, when the response head went
+    // out (steady clock ns, 0: not yet).
+    int responseStatus() const { return m_responseStatus; }
+    qint64 requestBodyBytes() const { return m_requestBodyBytes; }
+    qint64 responseBodyBytes() const { return m_responseBodyBytes; }
+    qint64 responseHeadNs() const { return m_responseHeadNs; }
+
+    // The request log record of this exchange (RequestRecord, SPEC §6), filled by the
+    // handler and the calls serving it, handed to HttpExchangeHandler::exchangeFinished().
+    // Null unless enableLogRecord() was called. captureBytes > 0 also keeps the headers
+    // and the first captureBytes of each body (settings.log_bodies).
+    RequestRecord *logRecord() { return m_log ? &*m_log : nullptr; }
+    void enableLogRecord(qint64 captureBytes = 0);
 
 Q_SIGNALS:
     void writable();
@@ -71,6 +89,9 @@ private:
     void deliverBody(QByteArrayView data);
     void deliverBodyEnd();
     void detach(); // the connection is gone
+    // Called by the connection as the response goes out.
+    void noteResponseHead(int status, const HttpHeaders &headers, qint64 nowNs);
+    void noteResponseBody(QByteArrayView data);
 
     HttpConnection *m_connection;
     HttpRequest m_request;
@@ -85,6 +106,13 @@ private:
     bool m_responseStarted = false;
     bool m_finished = false;
     bool m_waitingWritable = false;
+    bool m_aborted = false;
+    int m_responseStatus = 0;
+    qint64 m_requestBodyBytes = 0;
+    qint64 m_responseBodyBytes = 0;
+    qint64 m_responseHeadNs = 0;
+    qint64 m_captureBytes = 0;
+    std::optional<RequestRecord> m_log;
 };
 
 } // namespace gh

@@ -1,5 +1,7 @@
 #pragma once
 
+#include <QtGlobal>
+
 #include <functional>
 #include <memory>
 
@@ -18,6 +20,10 @@ public:
     // answers through the exchange now or later; the exchange outlives this call until
     // it is answered or the client goes away (HttpExchange::clientClosed).
     virtual void handle(HttpExchange *exchange) = 0;
+    // The exchange has ended: its response is complete or aborted, or the client went
+    // away (after HttpExchange::clientClosed). Called once per exchange, just before the
+    // connection lets it go; the place to read what it measured (the request log).
+    virtual void exchangeFinished(HttpExchange *exchange) { Q_UNUSED(exchange) }
 };
 
 using HttpHandlerFactory = std::function<std::unique_ptr<HttpExchangeHandler>()>;

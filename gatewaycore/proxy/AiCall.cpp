@@ -11,6 +11,7 @@
 #include "http/HttpExchange.h"
 #include "http/UpstreamConnection.h"
 #include "http/UpstreamPool.h"
+#include "log/RequestRecord.h"
 #include "policy/RateLimitGrant.h"
 #include "routing/ConfigSnapshot.h"
 #include "routing/WorkerConfig.h"
@@ -289,6 +290,8 @@ void AiCall::send()
 
     const qint64 now = GatewayHandler::nowNs();
     m_gatewayNs += now - m_segmentStartNs;
+    m_upstreamSentNs = now;
+    m_askedUpstream = true;
     m_connection->start(upstream);
     m_connection->writeBody(call.value().body);
     m_connection->endBody();
@@ -298,6 +301,7 @@ void AiCall::onHead(int status, const HttpHeaders &headers)
 {
     Q_UNUSED(headers)
     m_segmentStartNs = GatewayHandler::nowNs();
+    m_upstreamNs += m_segmentStartNs - std::exchange(m_upstreamSentNs, 0);
     m_upstreamStatus = status;
     if (status >= 200 && status < 300 && m_stream) {
         const ChatStreamTranslator::Framing framing =
@@ -451,6 +455,8 @@ void AiCall::completeBuffered()
 void AiCall::onFailed(UpstreamError error, const QString &message)
 {
     const CompiledProvider &provider = *m_attempt.provider;
+    if (m_upstreamSentNs)
+        m_upstreamNs += GatewayHandler::nowNs() - std::exchange(m_upstreamSentNs, 0);
     const bool staleReuse = error == UpstreamError::ClosedBeforeResponse && m_connection &&
                             m_connection->wasReused() && m_connection->requestBytesSent() == 0;
     releaseConnection();
@@ -466,6 +472,7 @@ void AiCall::onFailed(UpstreamError error, const QString &message)
     }
     const ChatError chatError = fromUpstreamError(error, provider, message);
     if (m_streamStarted) {
+        m_lastError = chatError;
         endStream(m_translator ? m_translator->fail(chatError) : QByteArray());
         return;
     }
@@ -495,6 +502,11 @@ void AiCall::attemptFailed(const ChatError &error, bool retriable)
 
 void AiCall::onClientClosed()
 {
+    if (m_upstreamSentNs)
+        m_upstreamNs += GatewayHandler::nowNs() - std::exchange(m_upstreamSentNs, 0);
+    if (m_translator)
+        m_usage = m_translator->usage();
+    updateLogRecord();
     if (m_connection)
         m_connection->abort();
     releaseConnection();
@@ -548,6 +560,9 @@ void AiCall::answerError(const ChatError &error)
             response.headers.set(entry.first, entry.second);
         if (error.kind == ChatError::Kind::RateLimit)
             response.headers.set("retry-after", "1");
+        updateLogRecord();
+        if (RequestRecord *record = m_exchange->logRecord())
+            record->error = error.message;
         m_exchange->respond(response);
     }
     finish();
@@ -640,6 +655,7 @@ void AiCall::answerBytes(int status, const QByteArray &json)
         const double cost = costOf(m_usage);
         if (cost >= 0)
             response.headers.set("x-gatehouse-cost-usd", QByteArray::number(cost, 'f', 8));
+        updateLogRecord();
         m_exchange->respond(response);
     }
     finish();
@@ -687,6 +703,11 @@ void AiCall::endStream(const QByteArray &tail)
             writeStream(tail);
         if (m_streamStarted && m_streamComplete && !m_cacheStreamTooBig)
             storeInCache(std::exchange(m_cacheStream, {}));
+        updateLogRecord();
+        if (RequestRecord *record = m_exchange->logRecord(); record && !m_streamComplete)
+            record->error = m_lastError.message.isEmpty()
+                                ? QStringLiteral("the provider's stream failed")
+                                : m_lastError.message;
         if (m_streamStarted)
             m_exchange->endResponse();
         else
@@ -705,8 +726,17 @@ bool AiCall::answerFromCache()
     m_cacheKey = AiCacheKey::key(m_dialect, m_consumer, m_rawRequest);
     m_cacheTtlS = ttl;
     const std::shared_ptr<const ResponseCache::Entry> hit = m_cache->lookup(m_cacheKey, {});
-    if (!hit)
+    if (!hit) {
+        if (RequestRecord *record = m_exchange->logRecord())
+            record->cache = "MISS";
         return false; // MISS: the answer is stored when it is complete
+    }
+    if (RequestRecord *record = m_exchange->logRecord()) {
+        record->cache = "HIT";
+        record->costUsd = 0.0;
+        record->provider = QString::fromUtf8(hit->headers.value("x-gatehouse-provider"));
+        record->model = QString::fromUtf8(hit->headers.value("x-gatehouse-model"));
+    }
     HttpResponse response = m_cache->hitResponse(*hit);
     const HttpHeaders headers = gatewayHeaders();
     for (const HttpHeaders::Entry &entry : headers.entries()) {
@@ -743,6 +773,28 @@ void AiCall::storeInCache(const QByteArray &body)
     entry.scope = AiCacheKey::scope();
     entry.ttlMs = m_cacheTtlS * 1000;
     m_cache->insert(m_cacheKey, {}, std::move(entry));
+}
+
+void AiCall::updateLogRecord()
+{
+    RequestRecord *record = m_exchange ? m_exchange->logRecord() : nullptr;
+    if (!record)
+        return;
+    if (!m_publicModel.isEmpty())
+        record->model = m_publicModel;
+    if (m_attempt.provider) {
+        record->provider = m_attempt.provider->name;
+        record->model = m_attempt.upstreamModel;
+    }
+    if (m_askedUpstream)
+        record->upstreamMs = double(m_upstreamNs) / 1e6;
+    if (m_usage.present) {
+        record->tokensIn = m_usage.input;
+        record->tokensOut = m_usage.output;
+        const double cost = costOf(m_usage);
+        if (cost >= 0) // no price known: NULL, not a made-up 0
+            record->costUsd = cost;
+    }
 }
 
 void AiCall::finish()

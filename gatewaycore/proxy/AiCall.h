@@ -105,6 +105,9 @@ private:
     // AI cache (docs/policies.md): true when a stored answer was replayed.
     bool answerFromCache();
     void storeInCache(const QByteArray &body);
+    // The request log record (RequestRecord): model, provider, upstream time, usage, cost,
+    // cache. Called before every answer is ended, and when the client leaves.
+    void updateLogRecord();
     void finish();
 
     QPointer<HttpExchange> m_exchange;
@@ -146,6 +149,9 @@ private:
     // answer to our response head.
     qint64 m_gatewayNs = 0;
     qint64 m_segmentStartNs = 0;
+    qint64 m_upstreamSentNs = 0; // the current attempt's request went out (0: none waiting)
+    qint64 m_upstreamNs = 0;     // summed over attempts: sent → response head or failure
+    bool m_askedUpstream = false;
     ChatUsage m_usage;
     bool m_spendRecorded = false;
 

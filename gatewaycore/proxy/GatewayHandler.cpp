@@ -7,6 +7,8 @@
 #include "cache/CachePolicy.h"
 #include "cache/ResponseCache.h"
 #include "http/HttpExchange.h"
+#include "log/RequestLog.h"
+#include "log/RequestLogBuffer.h"
 #include "policy/JwtAuthenticator.h"
 #include "policy/RateLimitGrant.h"
 #include "policy/RateLimitSet.h"
@@ -16,6 +18,7 @@
 
 #include <QDateTime>
 #include <QJsonArray>
+#include <QJsonDocument>
 #include <QJsonObject>
 #include <QRandomGenerator>
 #include <QScopeGuard>
@@ -106,11 +109,13 @@ HttpResponse catalogResponse(const HttpRequest &request, const ConfigSnapshot &s
 
 GatewayHandler::GatewayHandler(const SnapshotHolder &snapshots, quint64 seed,
                                std::shared_ptr<ResponseCache> cache,
-                               std::shared_ptr<RateLimiter> limiter)
+                               std::shared_ptr<RateLimiter> limiter,
+                               std::shared_ptr<RequestLogBuffer> log)
     : m_routing(snapshots, seed)
     , m_random(seed ? seed : QRandomGenerator::global()->generate64())
     , m_cache(std::move(cache))
     , m_limiter(std::move(limiter))
+    , m_log(std::move(log))
 {
     m_idPrefix =
         QByteArray::number(QRandomGenerator::global()->generate64(), 16).rightJustified(16, '0');
@@ -137,6 +142,17 @@ QByteArray GatewayHandler::nextRequestId()
 void GatewayHandler::answer(HttpExchange *exchange, HttpResponse response,
                             const QByteArray &requestId)
 {
+    // The gateway's own refusals say why in the log (the body's error.message, in either
+    // dialect); error paths only, so the parse costs nothing on the hot path.
+    if (RequestRecord *record = exchange->logRecord(); record && response.status >= 400) {
+        const QJsonObject error = QJsonDocument::fromJson(response.body)
+                                      .object()
+                                      .value(QLatin1String("error"))
+                                      .toObject();
+        record->error = error.value(QLatin1String("message")).toString();
+        if (record->error.isEmpty())
+            record->error = QString::fromLatin1(errorCodeForStatus(response.status));
+    }
     response.headers.set("x-gatehouse-request-id", requestId);
     response.headers.set("x-gatehouse-overhead-us",
                          QByteArray::number(elapsedUs(exchange->startNs())));
@@ -177,8 +193,26 @@ void GatewayHandler::handle(HttpExchange *exchange)
 
     // Held for the whole request: a reload never changes a request midway.
     std::shared_ptr<WorkerConfig> config = m_routing.refresh();
+    if (m_log) {
+        if (m_logGeneration != config->generation()) {
+            const QJsonObject &settings = config->snapshot().settings();
+            m_logRequests = settings.value(QLatin1String("log_requests")).toBool(true);
+            m_logBodies = settings.value(QLatin1String("log_bodies")).toBool(false);
+            m_logGeneration = config->generation();
+        }
+        if (m_logRequests) {
+            exchange->enableLogRecord(m_logBodies ? RequestLog::BodyCaptureBytes : 0);
+            RequestRecord &record = *exchange->logRecord();
+            record.tsMs = QDateTime::currentMSecsSinceEpoch();
+            record.requestId = requestId;
+            record.method = request.method;
+            record.path = request.target;
+        }
+    }
     const RouteMatch match =
         config->match(request.method, request.headers.value("host"), request.path);
+    if (RequestRecord *record = exchange->logRecord(); record && match.route)
+        record->route = match.route->name;
     if (handleAi(exchange, config, match, requestId))
         return;
     if (!config->snapshot().ipRules().allows(request.peerAddress))
@@ -248,6 +282,8 @@ void GatewayHandler::handle(HttpExchange *exchange)
         const ConsumerDirectory::Lookup found = config->snapshot().consumers().lookup(
             presented.key, QDateTime::currentMSecsSinceEpoch());
         consumer = found.consumer;
+        if (RequestRecord *record = exchange->logRecord())
+            record->consumer = consumer;
         if (consumer.isNull()) {
             HttpResponse r = HttpResponse::error(
                 401, found.expired ? QStringLiteral("consumer key expired") : QStringLiteral("invalid consumer key"),
@@ -273,6 +309,8 @@ void GatewayHandler::handle(HttpExchange *exchange)
             QDateTime::currentSecsSinceEpoch());
         if (!jwt.ok)
             return answer(exchange, jwt.response, requestId);
+        if (RequestRecord *record = exchange->logRecord())
+            record->consumer = jwt.subject;
         if (!consumerAllowed(route, jwt.subject))
             return answer(exchange, JwtAuthenticator::forbidden(jwt.subject, route.name),
                           requestId);
@@ -308,6 +346,8 @@ void GatewayHandler::handle(HttpExchange *exchange)
                 response.headers.set(extra.first, extra.second);
             if (rate)
                 rate->applyHeaders(response.headers);
+            if (RequestRecord *record = exchange->logRecord())
+                record->cache = "HIT";
             return answer(exchange, response, requestId);
         }
     }
@@ -411,6 +451,8 @@ bool GatewayHandler::handleAi(HttpExchange *exchange, const std::shared_ptr<Work
         const ConsumerDirectory::Lookup found = config->snapshot().consumers().lookup(
             presented.key, QDateTime::currentMSecsSinceEpoch());
         consumer = found.consumer;
+        if (RequestRecord *record = exchange->logRecord())
+            record->consumer = consumer;
         if (consumer.isNull())
             return fail({ChatError::Kind::Authentication,
                          found.expired ? QStringLiteral("consumer key expired")
@@ -470,6 +512,31 @@ bool GatewayHandler::handleAi(HttpExchange *exchange, const std::shared_ptr<Work
     call->setRateLimit(rate);
     call->start();
     return true;
+}
+
+void GatewayHandler::exchangeFinished(HttpExchange *exchange)
+{
+    RequestRecord *record = exchange->logRecord();
+    if (!record || !m_log)
+        return;
+    const qint64 start = exchange->startNs();
+    record->latencyMs = double(nowNs() - start) / 1e6;
+    if (exchange->responseHeadNs())
+        record->ttfbMs = double(exchange->responseHeadNs() - start) / 1e6;
+    record->status = exchange->responseStatus();
+    record->bytesIn = exchange->requestBodyBytes();
+    record->bytesOut = exchange->responseBodyBytes();
+    if (!exchange->isFinished()) {
+        // nginx's 499: the client left before it had its whole answer.
+        if (!exchange->isResponseStarted())
+            record->status = 499;
+        if (record->error.isEmpty())
+            record->error =
+                QStringLiteral("the client closed the connection before the response ended");
+    } else if (exchange->isAborted() && record->error.isEmpty()) {
+        record->error = QStringLiteral("the response was cut off");
+    }
+    m_log->push(std::move(*record));
 }
 
 std::shared_ptr<RateLimitGrant> GatewayHandler::admitRate(HttpExchange *exchange,

@@ -14,6 +14,7 @@ class CorsPolicy;
 class RateLimitGrant;
 class RateLimitSet;
 class RateLimiter;
+class RequestLogBuffer;
 class ResponseCache;
 class SnapshotHolder;
 
@@ -26,12 +27,17 @@ class GatewayHandler : public HttpExchangeHandler
 public:
     // cache: the Gateway's response cache shared by all workers (none: no caching).
     // limiter: the Gateway's rate limits, likewise shared (none: no rate limits).
+    // log: this worker's request log buffer (none: no request log).
     explicit GatewayHandler(const SnapshotHolder &snapshots, quint64 seed = 0,
                             std::shared_ptr<ResponseCache> cache = {},
-                            std::shared_ptr<RateLimiter> limiter = {});
+                            std::shared_ptr<RateLimiter> limiter = {},
+                            std::shared_ptr<RequestLogBuffer> log = {});
     ~GatewayHandler() override;
 
     void handle(HttpExchange *exchange) override;
+    // The exchange's log record, completed with what the connection measured, goes to
+    // this worker's buffer (never blocks; a full buffer counts a drop).
+    void exchangeFinished(HttpExchange *exchange) override;
 
     UpstreamPool &pool() { return m_pool; }
     // Time since the request's head was complete, in µs (x-gatehouse-overhead-us).
@@ -63,6 +69,11 @@ private:
     std::shared_ptr<RateLimiter> m_limiter;
     std::shared_ptr<const RateLimitSet> m_limits; // of m_limitsGeneration
     quint64 m_limitsGeneration = 0;
+    std::shared_ptr<RequestLogBuffer> m_log;
+    // settings.log_requests / log_bodies of m_logGeneration, read once per config.
+    quint64 m_logGeneration = ~quint64(0);
+    bool m_logRequests = true;
+    bool m_logBodies = false;
 };
 
 } // namespace gh

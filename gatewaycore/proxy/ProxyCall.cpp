@@ -6,6 +6,7 @@
 #include "http/HttpExchange.h"
 #include "http/UpstreamConnection.h"
 #include "http/UpstreamPool.h"
+#include "log/RequestRecord.h"
 #include "routing/ConfigSnapshot.h"
 #include "routing/LoadBalancer.h"
 #include "routing/TargetHealth.h"
@@ -154,6 +155,7 @@ void ProxyCall::onResponseHead(int status, const HttpHeaders &headers)
     if (!m_exchange)
         return;
     const qint64 headNs = GatewayHandler::nowNs();
+    noteUpstreamTime();
     HttpHeaders out = ForwardedHeaders::forClient(headers);
     if (m_cache) {
         // Stored before the per-request headers (extras, CORS, ids) are added: a hit adds
@@ -174,6 +176,8 @@ void ProxyCall::onResponseHead(int status, const HttpHeaders &headers)
             m_captureLength = announced;
         }
         out.set("x-gatehouse-cache", "MISS");
+        if (RequestRecord *record = m_exchange->logRecord())
+            record->cache = "MISS";
     }
     if (m_invalidateCache && status >= 200 && status < 400) {
         const QString &route = m_match.route->name;
@@ -266,10 +270,15 @@ void ProxyCall::onFailed(UpstreamError error, const QString &message)
     }
     const bool staleReuse = error == UpstreamError::ClosedBeforeResponse && m_connection
                             && m_connection->wasReused();
+    if (!m_exchange->isResponseStarted())
+        noteUpstreamTime();
     if (m_pick.health && !staleReuse)
         m_pick.health->reportFailure();
     if (m_exchange->isResponseStarted()) {
         // The client has part of the response: it must see it broken, not complete.
+        setLogError(
+            QStringLiteral("upstream %1 of service %2 failed mid-response: %3")
+                .arg(m_pick.target ? m_pick.target->url : QString(), m_service->name, message));
         m_exchange->abortResponse();
         releaseAttempt(false);
         finish();
@@ -292,6 +301,8 @@ void ProxyCall::onFailed(UpstreamError error, const QString &message)
 
 void ProxyCall::onClientClosed()
 {
+    if (m_exchange && !m_exchange->isResponseStarted())
+        noteUpstreamTime();
     if (m_connection)
         m_connection->abort();
     releaseAttempt(false);
@@ -323,9 +334,25 @@ void ProxyCall::failRequest(int status, const QString &message, const QByteArray
                              QByteArray::number(GatewayHandler::elapsedUs(m_exchange->startNs())));
         if (m_match.route) // a browser app can read why its call failed
             m_match.route->cors.applyToResponse(m_exchange->request().headers, response.headers);
+        setLogError(message);
         m_exchange->respond(response);
     }
     finish();
+}
+
+void ProxyCall::noteUpstreamTime()
+{
+    if (!m_sentNs)
+        return; // no attempt waiting
+    m_upstreamNs += GatewayHandler::nowNs() - std::exchange(m_sentNs, 0);
+    if (RequestRecord *record = m_exchange ? m_exchange->logRecord() : nullptr)
+        record->upstreamMs = double(m_upstreamNs) / 1e6;
+}
+
+void ProxyCall::setLogError(const QString &error)
+{
+    if (RequestRecord *record = m_exchange ? m_exchange->logRecord() : nullptr)
+        record->error = error;
 }
 
 void ProxyCall::finish()

@@ -56,6 +56,9 @@ private:
     void releaseAttempt(bool success);
     void failRequest(int status, const QString &message, const QByteArray &code);
     void finish();
+    // Upstream wait so far (sent → response head or failure) into the log record.
+    void noteUpstreamTime();
+    void setLogError(const QString &error);
 
     QPointer<HttpExchange> m_exchange;
     std::shared_ptr<WorkerConfig> m_config; // keeps the route and service alive
@@ -74,6 +77,7 @@ private:
     bool m_finished = false;
     qint64 m_sentNs = 0;     // when the request went to the upstream
     qint64 m_beforeSendUs = 0; // gateway time before that
+    qint64 m_upstreamNs = 0;   // summed over attempts, for the log's upstream_ms
     ResponseCache *m_cache = nullptr;
     QByteArray m_cacheKey;
     qint64 m_cacheTtlS = 0;

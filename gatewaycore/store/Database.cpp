@@ -168,11 +168,34 @@ Statement &Statement::bind(int index, qint64 value)
     return *this;
 }
 
+Statement &Statement::bindText(int index, QByteArrayView utf8)
+{
+    if (!m_stmt)
+        return *this;
+    if (utf8.isNull())
+        sqlite3_bind_null(m_stmt, index);
+    else
+        sqlite3_bind_text(m_stmt, index, utf8.data(), int(utf8.size()), SQLITE_TRANSIENT);
+    return *this;
+}
+
+Statement &Statement::bindDouble(int index, double value)
+{
+    if (m_stmt)
+        sqlite3_bind_double(m_stmt, index, value);
+    return *this;
+}
+
 Statement &Statement::bindNull(int index)
 {
     if (m_stmt)
         sqlite3_bind_null(m_stmt, index);
     return *this;
+}
+
+int Statement::parameterIndex(const char *name) const
+{
+    return m_stmt ? sqlite3_bind_parameter_index(m_stmt, name) : 0;
 }
 
 bool Statement::next()

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <QByteArray>
+#include <QByteArrayView>
 #include <QString>
 #include <QVariant>
 
@@ -64,6 +65,14 @@ public:
     Statement &bind(int index, const QString &value);
     Statement &bind(int index, qint64 value);
     Statement &bindNull(int index);
+    // UTF-8 text without a QString round trip; a null view binds NULL.
+    Statement &bindText(int index, QByteArrayView utf8);
+    Statement &bindDouble(int index, double value);
+
+    // 1-based index of a named parameter (":name"), 0 if there is none.
+    int parameterIndex(const char *name) const;
+    // The last next() or run() stopped on an error rather than at the end.
+    bool failed() const { return m_failed; }
 
     // Steps once: true while a row is available.
     bool next();

@@ -55,6 +55,15 @@ CREATE TABLE spend_daily (
   tokens_out INTEGER NOT NULL DEFAULT 0, requests INTEGER NOT NULL DEFAULT 0,
   PRIMARY KEY (day, consumer, provider));
 )sql",
+    // 4: the request log as the writer thread fills it (docs/logging.md): the request id,
+    // captured headers and bodies (settings.log_bodies).
+    R"sql(
+ALTER TABLE request_log ADD COLUMN request_id TEXT;
+ALTER TABLE request_log ADD COLUMN request_headers TEXT;
+ALTER TABLE request_log ADD COLUMN request_body TEXT;
+ALTER TABLE request_log ADD COLUMN response_headers TEXT;
+ALTER TABLE request_log ADD COLUMN response_body TEXT;
+)sql",
 };
 
 constexpr int kStepCount = int(sizeof(kSteps) / sizeof(kSteps[0]));
