@@ -7,6 +7,7 @@
 #include "policy/CorsPolicy.h"
 #include "policy/IpRules.h"
 #include "policy/JwtDirectory.h"
+#include "prompt/PromptCatalog.h"
 
 #include <QHash>
 #include <QJsonObject>
@@ -28,7 +29,8 @@ class ConfigSnapshot
 public:
     // normalizedConfig: the validated SPEC §3 tree (defaults filled). Target health comes
     // from registry, so unchanged targets keep theirs across reloads; previous (the
-    // snapshot being replaced, if any) keeps a still-deprecated route's Deprecation date.
+    // snapshot being replaced, if any) keeps a still-deprecated route's (or prompt API's)
+    // Deprecation date.
     static std::shared_ptr<const ConfigSnapshot> build(const QJsonObject &normalizedConfig,
                                                        TargetHealthRegistry &registry,
                                                        quint64 generation,
@@ -59,6 +61,8 @@ public:
     const CorsPolicy &aiCors() const { return m_aiCors; }
     // The verifier of each `auth: jwt` route (keys resolved when the snapshot was built).
     const JwtDirectory &jwt() const { return m_jwt; }
+    // The prompt APIs, by path (looked up before the routes).
+    const PromptCatalog &prompts() const { return m_prompts; }
 
 private:
     ConfigSnapshot() = default;
@@ -74,6 +78,7 @@ private:
     IpRules m_ipRules;
     CorsPolicy m_aiCors;
     JwtDirectory m_jwt;
+    PromptCatalog m_prompts;
 };
 
 } // namespace gh
