@@ -307,8 +307,7 @@ private:
     // path, or to another prompt API's, would hide it.
     void promptPathCollisions(const QString &normalized, const QString &name,
                               const QString &fieldPath);
-    void routePathCollisions(const QString &normalized, const QString &name,
-                             const QString &fieldPath);
+    void routePathCollisions(const QString &normalized, const QString &fieldPath);
     void lifecycle(QJsonObject &object, const QString &path, const QStringList &authModes);
 
     const ConfigContext &m_context;
@@ -1006,7 +1005,7 @@ void Validation::route(QJsonObject &object, const QString &path)
             continue;
         const QString normalized = normalizedUrlPath(routePaths.at(i).toString());
         const QString itemPath = indexed(join(join(path, key("match")), key("paths")), i);
-        routePathCollisions(normalized, object.value(key("name")).toString(), itemPath);
+        routePathCollisions(normalized, itemPath);
         if (!m_routePaths.contains(normalized))
             m_routePaths.insert(normalized, itemPath);
     }
@@ -1382,10 +1381,8 @@ void Validation::promptPathCollisions(const QString &normalized, const QString &
     }
 }
 
-void Validation::routePathCollisions(const QString &normalized, const QString &name,
-                                     const QString &fieldPath)
+void Validation::routePathCollisions(const QString &normalized, const QString &fieldPath)
 {
-    Q_UNUSED(name)
     // A document with prompt APIs reports collisions on their side; otherwise the store's.
     if (m_documentNames.contains(EntityKind::PromptApi))
         return;

@@ -32,7 +32,8 @@ const CompiledPromptApi *PromptCatalog::match(QByteArrayView path) const
         return nullptr;
     while (path.size() > 1 && path.endsWith('/'))
         path.chop(1);
-    const auto it = m_byPath.constFind(path.toByteArray());
+    // Looked up on every request that is not an AI call: no copy of the path.
+    const auto it = m_byPath.constFind(QByteArray::fromRawData(path.data(), path.size()));
     return it == m_byPath.constEnd() ? nullptr : &m_apis[size_t(*it)];
 }
 
