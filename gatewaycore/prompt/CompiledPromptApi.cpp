@@ -151,9 +151,14 @@ ChatResult<CompiledPromptApi::Call> CompiledPromptApi::buildRequest(const QJsonO
     if (outputFormat == OutputFormat::Json) {
         systemText = systemText.isEmpty() ? jsonInstruction()
                                           : systemText + QStringLiteral("\n\n") + jsonInstruction();
+        // Providers' JSON modes produce objects (OpenAI's json_schema wants an object at the
+        // root): a schema for anything else relies on the instruction alone.
+        const bool objectRoot =
+            outputSchemaJson.value(QLatin1String("type")).toString() == QLatin1String("object");
         request.responseFormat.type = outputSchemaJson.isEmpty()
                                           ? ChatResponseFormat::Type::JsonObject
-                                          : ChatResponseFormat::Type::JsonSchema;
+                                      : objectRoot ? ChatResponseFormat::Type::JsonSchema
+                                                   : ChatResponseFormat::Type::Text;
         request.responseFormat.name = QStringLiteral("output"); // OpenAI wants a name; any will do
         request.responseFormat.schema = outputSchemaJson;
     }

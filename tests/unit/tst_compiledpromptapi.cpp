@@ -61,6 +61,8 @@ const QByteArray kConfig =
     "        required: [sentiment]\n"
     "  - {name: anyjson, path: /prompts/anyjson, model: fast, template: hi, output: {format: "
     "json}}\n"
+    "  - {name: listjson, path: /prompts/listjson, model: fast, template: hi, output: "
+    "{json_schema: {type: array, items: {type: string}}}}\n"
     "  - {name: legacy, path: /prompts/legacy, model: fast, template: hi, params: "
     "{response_format: json_object}}\n"
     "  - {name: draft, path: /prompts/draft, model: fast, template: hi, state: draft}\n"
@@ -257,6 +259,13 @@ private Q_SLOTS:
         const auto any = api("anyjson").buildRequest({}, false);
         QCOMPARE(any.value().request.responseFormat.type, ChatResponseFormat::Type::JsonObject);
         QVERIFY(!any.value().request.system.first().text.contains("Schema"));
+        // A schema whose root is not an object: no provider JSON mode (they produce objects),
+        // the instruction and the validation alone.
+        const auto list = api("listjson").buildRequest({}, false);
+        QCOMPARE(list.value().request.responseFormat.type, ChatResponseFormat::Type::Text);
+        QVERIFY(list.value().request.system.first().text.contains("\"type\":\"array\""));
+        QVERIFY(api("listjson").output("[\"a\", \"b\"]").isOk());
+        QVERIFY(!api("listjson").output("{\"a\": 1}").isOk());
         const auto legacy = api("legacy").buildRequest({}, false);
         QCOMPARE(legacy.value().request.responseFormat.type, ChatResponseFormat::Type::JsonObject);
         QCOMPARE(api("legacy").outputFormat, CompiledPromptApi::OutputFormat::Json);
