@@ -7,6 +7,7 @@
 #include "config/ConfigApplier.h"
 #include "config/ConfigExporter.h"
 #include "config/ConfigLoader.h"
+#include "config/ConfigService.h"
 #include "config/ConfigValidator.h"
 #include "http/HttpServer.h"
 #include "log/RequestLog.h"
@@ -45,12 +46,7 @@ const char kTokenFile[] = "admin.token";
 
 ConfigContext contextFrom(Store &store)
 {
-    ConfigContext context;
-    for (EntityKind kind : allEntityKinds()) {
-        const QStringList names = store.entities(kind).names();
-        context.existingNames.insert(kind, QSet<QString>(names.begin(), names.end()));
-    }
-    return context;
+    return ConfigService::contextOf(store);
 }
 
 } // namespace

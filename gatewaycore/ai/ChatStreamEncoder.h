@@ -14,6 +14,9 @@ public:
     virtual ~ChatStreamEncoder() = default;
     virtual QByteArray encode(const ChatStreamEvent &event) = 0;
     virtual bool isFinished() const = 0;
+    // The stream ended in an error the encoder decided on itself (a prompt API's answer that
+    // failed its output schema), not one it was handed.
+    virtual bool hasFailed() const { return false; }
 };
 
 } // namespace gh

@@ -31,6 +31,14 @@ ChatStreamTranslator::ChatStreamTranslator(std::unique_ptr<ChatStreamDecoder> de
         m_encoder = std::make_unique<AnthropicStreamEncoder>();
 }
 
+ChatStreamTranslator::ChatStreamTranslator(std::unique_ptr<ChatStreamDecoder> decoder,
+                                           Framing framing,
+                                           std::unique_ptr<ChatStreamEncoder> encoder)
+    : m_framing(framing)
+    , m_decoder(std::move(decoder))
+    , m_encoder(std::move(encoder))
+{}
+
 ChatStreamTranslator::~ChatStreamTranslator() = default;
 
 QList<SseEvent> ChatStreamTranslator::ndjsonLines(QByteArrayView bytes, bool end)

@@ -27,6 +27,9 @@ public:
     enum class Framing { Sse, Ndjson };
     ChatStreamTranslator(std::unique_ptr<ChatStreamDecoder> decoder, Framing framing,
                          ChatDialect client, bool includeUsage);
+    // Any upstream dialect to a caller format of its own (a prompt API's SSE).
+    ChatStreamTranslator(std::unique_ptr<ChatStreamDecoder> decoder, Framing framing,
+                         std::unique_ptr<ChatStreamEncoder> encoder);
     ~ChatStreamTranslator();
 
     QByteArray feed(QByteArrayView upstreamBytes);
@@ -37,7 +40,7 @@ public:
 
     // The caller's stream is complete or failed: nothing more will be written.
     bool isFinished() const { return m_encoder->isFinished(); }
-    bool hasFailed() const { return m_failed; }
+    bool hasFailed() const { return m_failed || m_encoder->hasFailed(); }
     const ChatUsage &usage() const { return m_usage; }
     FinishReason finishReason() const { return m_finishReason; }
 

@@ -32,11 +32,33 @@ ConfigService::ConfigService(Store &store, const SecretResolver &resolver)
 
 ConfigContext ConfigService::context() const
 {
+    return contextOf(m_store);
+}
+
+ConfigContext ConfigService::contextOf(Store &store)
+{
     ConfigContext context;
     for (EntityKind kind : allEntityKinds()) {
-        const QStringList names = m_store.entities(kind).names();
+        const QStringList names = store.entities(kind).names();
         context.existingNames.insert(kind, QSet<QString>(names.begin(), names.end()));
     }
+    QHash<QString, QStringList> routePaths;
+    const QList<QJsonObject> routes = store.entities(EntityKind::Route).list();
+    for (const QJsonObject &route : routes) {
+        QStringList paths;
+        const QJsonArray list =
+            route.value(QLatin1String("match")).toObject().value(QLatin1String("paths")).toArray();
+        for (const QJsonValue &path : list)
+            paths.append(path.toString());
+        routePaths.insert(route.value(QLatin1String("name")).toString(), paths);
+    }
+    context.existingPaths.insert(EntityKind::Route, routePaths);
+    QHash<QString, QStringList> promptPaths;
+    const QList<QJsonObject> prompts = store.entities(EntityKind::PromptApi).list();
+    for (const QJsonObject &prompt : prompts)
+        promptPaths.insert(prompt.value(QLatin1String("name")).toString(),
+                           {prompt.value(QLatin1String("path")).toString()});
+    context.existingPaths.insert(EntityKind::PromptApi, promptPaths);
     return context;
 }
 

@@ -34,6 +34,9 @@ public:
     ConfigService(Store &store, const SecretResolver &resolver);
 
     ConfigContext context() const;
+    // What the store holds that validation checks against: entity names, route and prompt
+    // API paths.
+    static ConfigContext contextOf(Store &store);
     // Creates or replaces the entity stored under key ("provider/model" for prices).
     // The entity may repeat its name but must not contradict the key.
     Result putEntity(EntityKind kind, const QString &key, QJsonObject entity);

@@ -3,6 +3,8 @@
 #include "ConfigSchema.h"
 #include "policy/CorsPolicy.h"
 #include "policy/IpRules.h"
+#include "prompt/JsonSchemaValidator.h"
+#include "prompt/PromptTemplate.h"
 
 #include <QDate>
 #include <QDir>
@@ -140,6 +142,14 @@ bool isLoopbackUrl(const QString &text)
     const QString host = QUrl(text).host();
     return host == QLatin1String("localhost") || host == QLatin1String("::1") ||
            host.startsWith(QLatin1String("127."));
+}
+
+// "/a/b/" and "/a/b" are one path to the route table and the prompt APIs alike.
+QString normalizedUrlPath(QString path)
+{
+    while (path.size() > 1 && path.endsWith(u'/'))
+        path.chop(1);
+    return path;
 }
 
 bool isUnder(const QString &path, const QString &prefix)
@@ -291,12 +301,20 @@ private:
     void promptInputs(QJsonObject &object, const QString &path);
     void promptInput(QJsonObject &object, const QString &path);
     void promptParams(QJsonObject &object, const QString &path);
+    void promptOutput(QJsonObject &object, const QString &path);
+    void jsonSchema(const QJsonObject &schema, const QString &path);
+    // Prompt API paths are exact and looked up before route prefixes: one equal to a route's
+    // path, or to another prompt API's, would hide it.
+    void promptPathCollisions(const QString &normalized, const QString &name,
+                              const QString &fieldPath);
+    void routePathCollisions(const QString &normalized, const QString &fieldPath);
     void lifecycle(QJsonObject &object, const QString &path, const QStringList &authModes);
 
     const ConfigContext &m_context;
     QHash<EntityKind, QSet<QString>> m_documentNames;
     QHash<QString, QString> m_consumerKeys; // key text -> path of its first use
     QHash<QString, QString> m_promptPaths;  // prompt API path -> path of its first use
+    QHash<QString, QString> m_routePaths;   // route path (normalized) -> its first use
 };
 
 void Validation::checkKeys(const QJsonObject &object, const QString &path,
@@ -984,6 +1002,17 @@ void Validation::route(QJsonObject &object, const QString &path)
     entityName(object, path, EntityKind::Route);
     nested(object, path, key("match"), Need::Required,
            [this](QJsonObject &match, const QString &matchPath) { routeMatch(match, matchPath); });
+    const QJsonArray routePaths =
+        object.value(key("match")).toObject().value(key("paths")).toArray();
+    for (qsizetype i = 0; i < routePaths.size(); ++i) {
+        if (!routePaths.at(i).isString() || !routePaths.at(i).toString().startsWith(u'/'))
+            continue;
+        const QString normalized = normalizedUrlPath(routePaths.at(i).toString());
+        const QString itemPath = indexed(join(join(path, key("match")), key("paths")), i);
+        routePathCollisions(normalized, itemPath);
+        if (!m_routePaths.contains(normalized))
+            m_routePaths.insert(normalized, itemPath);
+    }
     if (const auto service = string(object, path, key("service"), Need::Required))
         reference(EntityKind::Service, *service, join(path, key("service")));
     boolean(object, path, key("strip_path"), false);
@@ -1113,20 +1142,60 @@ void Validation::promptInput(QJsonObject &input, const QString &path)
         choice(input, path, key("type"), types, QStringLiteral("input type"), Need::Required);
     string(input, path, key("description"), Need::Optional, true);
     boolean(input, path, key("required"), false);
-    integer(input, path, key("max_length"), Need::Optional, Limits::positive());
+    const auto maxLength =
+        integer(input, path, key("max_length"), Need::Optional, Limits::positive());
+    // string: characters; array: items. Elsewhere it would limit nothing.
+    if (type && maxLength && *type != QLatin1String("string") && *type != QLatin1String("array"))
+        add(join(path, key("max_length")),
+            QStringLiteral("only applies to string and array inputs"));
 
-    QStringList values;
-    bool valuesValid = false;
-    if (type == QLatin1String("enum")) {
-        if (const auto list = stringList(input, path, key("values"), Need::Required)) {
-            valuesValid = list->size() == input.value(key("values")).toArray().size();
-            for (const auto &item : *list)
-                values.append(item.second);
-            if (input.value(key("values")).toArray().isEmpty())
-                add(join(path, key("values")), QStringLiteral("must not be empty"));
+    // An enum's values (the input's own, or an array's items').
+    const auto enumValues = [this](QJsonObject &object, const QString &objectPath,
+                                   const QString &objectType, QStringList *values) {
+        if (objectType == QLatin1String("enum")) {
+            if (const auto list = stringList(object, objectPath, key("values"), Need::Required)) {
+                for (const auto &item : *list)
+                    values->append(item.second);
+                if (object.value(key("values")).toArray().isEmpty())
+                    add(join(objectPath, key("values")), QStringLiteral("must not be empty"));
+                return list->size() == object.value(key("values")).toArray().size();
+            }
+        } else if (object.contains(key("values"))) {
+            add(join(objectPath, key("values")), QStringLiteral("is only allowed with type enum"));
         }
-    } else if (type && input.contains(key("values"))) {
-        add(join(path, key("values")), QStringLiteral("is only allowed with type enum"));
+        return false;
+    };
+    QStringList values;
+    const bool valuesValid = type && enumValues(input, path, *type, &values);
+
+    // Arrays: what each item is (strings unless said otherwise).
+    QString itemType;
+    QStringList itemValues;
+    qint64 itemMaxLength = -1;
+    if (type == QLatin1String("array")) {
+        if (!input.contains(key("items")))
+            input.insert(key("items"), QJsonObject{{key("type"), QStringLiteral("string")}});
+        nested(input, path, key("items"), Need::Optional,
+               [&](QJsonObject &items, const QString &itemsPath) {
+                   static const QStringList itemTypes{
+                       QStringLiteral("string"), QStringLiteral("number"),
+                       QStringLiteral("boolean"), QStringLiteral("enum")};
+                   checkKeys(items, itemsPath, QStringLiteral("prompt_apis.inputs.*.items"));
+                   const auto parsed = choice(items, itemsPath, key("type"), itemTypes,
+                                              QStringLiteral("item type"), Need::Required);
+                   if (parsed)
+                       itemType = *parsed;
+                   if (parsed)
+                       enumValues(items, itemsPath, *parsed, &itemValues);
+                   const auto itemMax = integer(items, itemsPath, key("max_length"), Need::Optional,
+                                                Limits::positive());
+                   if (itemMax && parsed && *parsed != QLatin1String("string"))
+                       add(join(itemsPath, key("max_length")),
+                           QStringLiteral("only applies to string items"));
+                   itemMaxLength = itemMax.value_or(-1);
+               });
+    } else if (type && input.contains(key("items"))) {
+        add(join(path, key("items")), QStringLiteral("is only allowed with type array"));
     }
 
     if (!type || !input.contains(key("default")))
@@ -1140,14 +1209,40 @@ void Validation::promptInput(QJsonObject &input, const QString &path)
         if (!value.isBool())
             add(defaultPath, QStringLiteral("must be a boolean"));
     } else if (*type == QLatin1String("array")) {
-        if (!value.isArray())
+        if (!value.isArray()) {
             add(defaultPath, QStringLiteral("must be a list"));
+            return;
+        }
+        const QJsonArray items = value.toArray();
+        if (maxLength && items.size() > *maxLength)
+            add(defaultPath, QStringLiteral("must have at most %1 items").arg(*maxLength));
+        for (qsizetype i = 0; i < items.size(); ++i) {
+            const QJsonValue item = items.at(i);
+            const QString itemPath = indexed(defaultPath, i);
+            if (itemType == QLatin1String("number") && !item.isDouble())
+                add(itemPath, QStringLiteral("must be a number"));
+            else if (itemType == QLatin1String("boolean") && !item.isBool())
+                add(itemPath, QStringLiteral("must be a boolean"));
+            else if ((itemType == QLatin1String("string") || itemType == QLatin1String("enum")) &&
+                     !item.isString())
+                add(itemPath, QStringLiteral("must be a string"));
+            else if (itemType == QLatin1String("enum") && !itemValues.isEmpty() &&
+                     !itemValues.contains(item.toString()))
+                add(itemPath,
+                    QStringLiteral("must be one of %1").arg(itemValues.join(QStringLiteral(", "))));
+            else if (itemType == QLatin1String("string") && itemMaxLength > 0 &&
+                     item.toString().size() > itemMaxLength)
+                add(itemPath, QStringLiteral("must be at most %1 characters").arg(itemMaxLength));
+        }
     } else if (!value.isString()) {
         add(defaultPath, QStringLiteral("must be a string"));
     } else if (*type == QLatin1String("enum") && valuesValid &&
                !values.contains(value.toString())) {
         add(defaultPath,
             QStringLiteral("must be one of %1").arg(values.join(QStringLiteral(", "))));
+    } else if (*type == QLatin1String("string") && maxLength &&
+               value.toString().size() > *maxLength) {
+        add(defaultPath, QStringLiteral("must be at most %1 characters").arg(*maxLength));
     }
 }
 
@@ -1196,9 +1291,115 @@ void Validation::promptParams(QJsonObject &params, const QString &path)
     } else if (!format.isUndefined() && !format.isObject()) {
         add(join(path, key("response_format")), QStringLiteral("must be a string or a mapping"));
     }
+    if (format.isObject()) {
+        // OpenAI's {type: ...}: the type is what counts; the schema goes in json_schema.
+        QJsonObject formatObject = format.toObject();
+        const QString formatPath = join(path, key("response_format"));
+        for (auto it = formatObject.constBegin(); it != formatObject.constEnd(); ++it) {
+            if (it.key() != QLatin1String("type"))
+                add(join(formatPath, it.key()),
+                    QStringLiteral("unknown key; put the schema in output.json_schema"));
+        }
+        static const QStringList formats{QStringLiteral("text"), QStringLiteral("json_object"),
+                                         QStringLiteral("json_schema")};
+        choice(formatObject, formatPath, key("type"), formats, QStringLiteral("response format"),
+               Need::Required);
+        params.insert(key("response_format"), formatObject);
+    }
     const QJsonValue schema = params.value(key("json_schema"));
     if (!schema.isUndefined() && !schema.isObject())
         add(join(path, key("json_schema")), QStringLiteral("must be a mapping"));
+    else if (schema.isObject())
+        jsonSchema(schema.toObject(), join(path, key("json_schema")));
+}
+
+void Validation::jsonSchema(const QJsonObject &schema, const QString &path)
+{
+    QList<JsonSchemaValidator::Problem> problems;
+    JsonSchemaValidator::compile(schema, &problems);
+    for (const JsonSchemaValidator::Problem &problem : std::as_const(problems))
+        add(join(path, problem.path), problem.message);
+}
+
+void Validation::promptOutput(QJsonObject &output, const QString &path)
+{
+    static const QStringList formats{QStringLiteral("text"), QStringLiteral("json")};
+    checkKeys(output, path, QStringLiteral("prompt_apis.output"));
+    const bool hasSchema = output.contains(key("json_schema"));
+    const auto format =
+        choice(output, path, key("format"), formats, QStringLiteral("output format"),
+               Need::Optional, hasSchema ? QStringLiteral("json") : QStringLiteral("text"));
+    const QJsonValue schema = output.value(key("json_schema"));
+    if (!hasSchema)
+        return;
+    if (!schema.isObject()) {
+        add(join(path, key("json_schema")), QStringLiteral("must be a mapping"));
+        return;
+    }
+    if (format == QLatin1String("text"))
+        add(join(path, key("json_schema")), QStringLiteral("needs format json"));
+    jsonSchema(schema.toObject(), join(path, key("json_schema")));
+}
+
+void Validation::promptPathCollisions(const QString &normalized, const QString &name,
+                                      const QString &fieldPath)
+{
+    const auto first = m_promptPaths.constFind(normalized);
+    if (first != m_promptPaths.constEnd()) {
+        add(fieldPath,
+            QStringLiteral("duplicate path \"%1\" (first at %2)").arg(normalized, *first));
+        return;
+    }
+    m_promptPaths.insert(normalized, fieldPath.chopped(QStringLiteral(".path").size()));
+    // Routes: this document's, or the store's when the document has none.
+    if (m_documentNames.contains(EntityKind::Route)) {
+        const auto route = m_routePaths.constFind(normalized);
+        if (route != m_routePaths.constEnd())
+            add(fieldPath, QStringLiteral("\"%1\" is also a route's path (%2); a prompt API "
+                                          "needs a path of its own")
+                               .arg(normalized, *route));
+    } else {
+        const QHash<QString, QStringList> routes = m_context.existingPaths.value(EntityKind::Route);
+        for (auto it = routes.constBegin(); it != routes.constEnd(); ++it) {
+            for (const QString &other : it.value()) {
+                if (normalizedUrlPath(other) == normalized)
+                    add(fieldPath, QStringLiteral("\"%1\" is also the path of route \"%2\"; a "
+                                                  "prompt API needs a path of its own")
+                                       .arg(normalized, it.key()));
+            }
+        }
+    }
+    // One prompt API validated alone (admin PUT): the stored others, itself excepted.
+    if (!m_documentNames.contains(EntityKind::PromptApi)) {
+        const QHash<QString, QStringList> prompts =
+            m_context.existingPaths.value(EntityKind::PromptApi);
+        for (auto it = prompts.constBegin(); it != prompts.constEnd(); ++it) {
+            if (it.key() == name)
+                continue;
+            for (const QString &other : it.value()) {
+                if (normalizedUrlPath(other) == normalized)
+                    add(fieldPath, QStringLiteral("\"%1\" is already the path of prompt API \"%2\"")
+                                       .arg(normalized, it.key()));
+            }
+        }
+    }
+}
+
+void Validation::routePathCollisions(const QString &normalized, const QString &fieldPath)
+{
+    // A document with prompt APIs reports collisions on their side; otherwise the store's.
+    if (m_documentNames.contains(EntityKind::PromptApi))
+        return;
+    const QHash<QString, QStringList> prompts =
+        m_context.existingPaths.value(EntityKind::PromptApi);
+    for (auto it = prompts.constBegin(); it != prompts.constEnd(); ++it) {
+        for (const QString &other : it.value()) {
+            if (normalizedUrlPath(other) == normalized)
+                add(fieldPath, QStringLiteral("\"%1\" is the path of prompt API \"%2\"; a "
+                                              "route cannot also use it")
+                                   .arg(normalized, it.key()));
+        }
+    }
 }
 
 void Validation::promptApi(QJsonObject &object, const QString &path)
@@ -1216,12 +1417,11 @@ void Validation::promptApi(QJsonObject &object, const QString &path)
                  isUnder(*urlPath, QStringLiteral("/_gatehouse")))
             add(fieldPath,
                 QStringLiteral("must not be under /v1/ or /_gatehouse/, which Gatehouse reserves"));
-        const auto first = m_promptPaths.constFind(*urlPath);
-        if (first != m_promptPaths.constEnd())
-            add(fieldPath,
-                QStringLiteral("duplicate path \"%1\" (first at %2)").arg(*urlPath, *first));
+        else if (*urlPath == QLatin1String("/"))
+            add(fieldPath, QStringLiteral("must not be \"/\""));
         else
-            m_promptPaths.insert(*urlPath, path);
+            promptPathCollisions(normalizedUrlPath(*urlPath), object.value(key("name")).toString(),
+                                 fieldPath);
     }
     if (const auto model = string(object, path, key("model"), Need::Required))
         reference(EntityKind::Model, *model, join(path, key("model")));
@@ -1233,27 +1433,40 @@ void Validation::promptApi(QJsonObject &object, const QString &path)
     nested(object, path, key("inputs"), Need::Optional,
            [this](QJsonObject &inputs, const QString &p) { promptInputs(inputs, p); });
     if (inputsValid) {
+        // The same parser the gateway renders with, so what validates is what runs.
         const QJsonObject inputs = object.value(key("inputs")).toObject();
-        static const QRegularExpression variable(QStringLiteral("\\{\\{\\s*([^{}\\s]*)\\s*\\}\\}"));
         const std::pair<QString, std::optional<QString>> texts[] = {
             {key("system"), system}, {key("template"), templateText}};
+        QSet<QString> used;
         for (const auto &[field, text] : texts) {
             if (!text)
                 continue;
-            QStringList reported;
-            auto matches = variable.globalMatch(*text);
-            while (matches.hasNext()) {
-                const QString name = matches.next().captured(1);
-                if (!inputs.contains(name) && !reported.contains(name)) {
+            for (const QString &name : PromptTemplate::parse(*text).variables()) {
+                used.insert(name);
+                if (!inputs.contains(name))
                     add(join(path, field),
                         QStringLiteral("uses undeclared input \"%1\"").arg(name));
-                    reported.append(name);
-                }
+            }
+        }
+        // A declared input no template uses would take the caller's value and drop it.
+        if (templateText) {
+            for (auto it = inputs.constBegin(); it != inputs.constEnd(); ++it) {
+                if (!used.contains(it.key()) && it.key() != QLatin1String("stream"))
+                    add(join(join(path, key("inputs")), it.key()),
+                        QStringLiteral("is not used by the template or the system prompt"));
             }
         }
     }
     nested(object, path, key("params"), Need::Optional,
            [this](QJsonObject &params, const QString &p) { promptParams(params, p); });
+    nested(object, path, key("output"), Need::Optional,
+           [this](QJsonObject &output, const QString &p) { promptOutput(output, p); });
+    const QJsonObject params = object.value(key("params")).toObject();
+    if (object.contains(key("output")) &&
+        (params.contains(key("response_format")) || params.contains(key("json_schema"))))
+        add(join(path, key("params")),
+            QStringLiteral("response_format and json_schema are the older spelling of output: "
+                           "use one or the other"));
 
     static const QStringList authModes{QStringLiteral("none"), QStringLiteral("key")};
     lifecycle(object, path, authModes);

@@ -16,6 +16,9 @@ namespace gh {
 struct ConfigContext
 {
     QHash<EntityKind, QSet<QString>> existingNames;
+    // URL paths claimed by the stored routes (match.paths) and prompt APIs (path), by entity
+    // name: a prompt API's path must not be a route's, nor another prompt API's.
+    QHash<EntityKind, QHash<QString, QStringList>> existingPaths;
 };
 
 // Checks a config tree against SPEC §3 and normalizes it: every problem is reported

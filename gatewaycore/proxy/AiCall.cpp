@@ -13,6 +13,8 @@
 #include "http/UpstreamPool.h"
 #include "log/RequestRecord.h"
 #include "policy/RateLimitGrant.h"
+#include "prompt/CompiledPromptApi.h"
+#include "prompt/PromptStreamEncoder.h"
 #include "routing/ConfigSnapshot.h"
 #include "routing/WorkerConfig.h"
 
@@ -112,12 +114,16 @@ void AiCall::onRequestBody()
              {}});
         return;
     }
-    QJsonParseError parseError;
-    const QJsonDocument doc = QJsonDocument::fromJson(m_requestBody, &parseError);
+    QJsonParseError parseError{};
+    // A prompt API whose inputs are all optional may be called without a body.
+    const QJsonDocument doc = m_prompt && m_requestBody.trimmed().isEmpty()
+                                  ? QJsonDocument(QJsonObject())
+                                  : QJsonDocument::fromJson(m_requestBody, &parseError);
     if (parseError.error != QJsonParseError::NoError || !doc.isObject()) {
         answerError(ChatError::invalid(
-            {}, m_requestBody.isEmpty()
-                    ? QStringLiteral("the request needs a JSON body")
+            {}, m_requestBody.isEmpty() ? QStringLiteral("the request needs a JSON body")
+                : parseError.error == QJsonParseError::NoError
+                    ? QStringLiteral("the body must be a JSON object, not an array")
                     : QStringLiteral("the body is not a JSON object: %1 at offset %2")
                           .arg(parseError.errorString())
                           .arg(parseError.offset)));
@@ -169,6 +175,20 @@ bool AiCall::parseRequest(const QJsonObject &body)
         }
         m_embedding = std::move(parsed.value());
         m_publicModel = m_embedding.model;
+        return true;
+    }
+    if (m_prompt) {
+        const bool eventStream =
+            m_exchange->request().headers.value("accept").contains("text/event-stream");
+        ChatResult<CompiledPromptApi::Call> built = m_prompt->buildRequest(body, eventStream);
+        if (!built.isOk()) {
+            answerError(built.error());
+            return false;
+        }
+        m_chat = std::move(built.value().request);
+        m_rawRequest = built.value().identity; // what the AI cache keys the call by
+        m_publicModel = m_chat.model;
+        m_stream = m_chat.stream;
         return true;
     }
     m_rawRequest = body;
@@ -250,14 +270,19 @@ void AiCall::send()
 {
     m_streamFailedBytes.clear();
     const CompiledProvider &provider = *m_attempt.provider;
-    m_passthrough =
-        m_endpoint != Endpoint::Embeddings && ProviderAdapter::canPassThrough(provider, m_dialect);
+    m_passthrough = !m_prompt && m_endpoint != Endpoint::Embeddings &&
+                    ProviderAdapter::canPassThrough(provider, m_dialect);
     ChatResult<ProviderCall> call =
-        m_endpoint == Endpoint::Embeddings
+        m_prompt ? promptChatCall(provider)
+        : m_endpoint == Endpoint::Embeddings
             ? ProviderAdapter::embeddingCall(provider, m_attempt.upstreamModel, m_embedding)
         : m_passthrough ? ProviderAdapter::passthroughChatCall(provider, m_attempt.upstreamModel,
                                                                m_rawRequest, m_stream)
                         : ProviderAdapter::chatCall(provider, m_attempt.upstreamModel, m_chat);
+    if (!call.isOk() && m_prompt) {
+        attemptFailed(call.error(), true); // another target or fallback may take the params
+        return;
+    }
     if (!call.isOk()) {
         // A parameter this provider cannot honour: the caller must change the request.
         ChatError error = call.error();
@@ -308,9 +333,16 @@ void AiCall::onHead(int status, const HttpHeaders &headers)
             m_attempt.provider->dialect == ProviderDialect::Ollama
                 ? ChatStreamTranslator::Framing::Ndjson
                 : ChatStreamTranslator::Framing::Sse;
-        m_translator = std::make_unique<ChatStreamTranslator>(
-            ProviderAdapter::streamDecoder(*m_attempt.provider), framing, m_dialect,
-            m_chat.includeUsage);
+        if (m_prompt)
+            m_translator = std::make_unique<ChatStreamTranslator>(
+                ProviderAdapter::streamDecoder(*m_attempt.provider), framing,
+                std::make_unique<PromptStreamEncoder>(
+                    *m_prompt, [this](const ChatUsage &usage) { return costOf(usage); },
+                    m_attempt.upstreamModel));
+        else
+            m_translator = std::make_unique<ChatStreamTranslator>(
+                ProviderAdapter::streamDecoder(*m_attempt.provider), framing, m_dialect,
+                m_chat.includeUsage);
     }
 }
 
@@ -440,6 +472,10 @@ void AiCall::completeBuffered()
     if (response.model.isEmpty())
         response.model = m_attempt.upstreamModel;
     m_usage = response.usage;
+    if (m_prompt) {
+        answerPrompt(response);
+        return;
+    }
     if (m_dialect == ChatDialect::Anthropic) {
         ChatResult<QJsonObject> body = AnthropicMessagesCodec::writeResponse(response);
         if (!body.isOk()) {
@@ -450,6 +486,53 @@ void AiCall::completeBuffered()
     } else {
         answerJson(200, OpenAiChatCodec::writeResponse(response));
     }
+}
+
+ChatResult<ProviderCall> AiCall::promptChatCall(const CompiledProvider &provider) const
+{
+    // JSON mode degrades to what the provider takes (a schema, then plain JSON mode, then
+    // none): the system prompt states the schema either way and the answer is validated
+    // here. Whatever the provider still refuses is the prompt API's configuration, not the
+    // caller's request: a 500 naming both.
+    ChatRequest request = m_chat;
+    for (;;) {
+        ChatResult<ProviderCall> call =
+            ProviderAdapter::chatCall(provider, m_attempt.upstreamModel, request);
+        if (call.isOk())
+            return call;
+        if (call.error().kind == ChatError::Kind::InvalidRequest &&
+            request.responseFormat.type != ChatResponseFormat::Type::Text) {
+            request.responseFormat.type =
+                request.responseFormat.type == ChatResponseFormat::Type::JsonSchema
+                    ? ChatResponseFormat::Type::JsonObject
+                    : ChatResponseFormat::Type::Text;
+            continue;
+        }
+        return ChatError{ChatError::Kind::Api,
+                         QStringLiteral("prompt API %1 cannot be served by provider %2 (type "
+                                        "%3): %4")
+                             .arg(m_prompt->name, provider.name, ProviderTypes::name(provider.type),
+                                  call.error().message),
+                         {}};
+    }
+}
+
+void AiCall::answerPrompt(const ChatResponse &response)
+{
+    QString text;
+    for (const ChatPart &part : response.content) {
+        if (part.kind == ChatPart::Kind::Text)
+            text += part.text;
+    }
+    const ChatResult<QJsonValue> output =
+        m_prompt->output(text, response.finishReason == FinishReason::Length);
+    if (!output.isOk()) {
+        recordSpend(); // the provider's tokens were spent all the same
+        answerError(output.error());
+        return;
+    }
+    answerJson(200, CompiledPromptApi::answer(output.value(), response.model, response.finishReason,
+                                              m_usage, costOf(m_usage)));
 }
 
 void AiCall::onFailed(UpstreamError error, const QString &message)
@@ -534,6 +617,13 @@ HttpHeaders AiCall::gatewayHeaders() const
     }
     if (!m_cacheKey.isEmpty())
         headers.set("x-gatehouse-cache", "MISS");
+    if (m_prompt) {
+        headers.set("x-gatehouse-prompt-api", m_prompt->name.toUtf8());
+        if (!m_prompt->version.isEmpty())
+            headers.set("x-gatehouse-prompt-version", m_prompt->version.toUtf8());
+        for (const HttpHeaders::Entry &entry : m_prompt->extraHeaders.entries())
+            headers.set(entry.first, entry.second); // Deprecation + Sunset
+    }
     if (m_exchange) // settings.cors: browser apps calling the AI endpoints
         m_config->snapshot().aiCors().applyToResponse(m_exchange->request().headers, headers);
     if (m_rateLimit)

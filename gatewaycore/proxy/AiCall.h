@@ -25,6 +25,7 @@ class UpstreamConnection;
 class UpstreamPool;
 class WorkerConfig;
 struct CompiledModel;
+struct CompiledPromptApi;
 struct CompiledProvider;
 
 // One call to an AI endpoint (SPEC §4: /v1/chat/completions, /v1/messages,
@@ -57,6 +58,12 @@ public:
     // The consumer's rate limits (docs/policies.md): x-ratelimit-* on the answer, and the
     // answer's tokens charged to tokens_per_minute once its usage is known.
     void setRateLimit(std::shared_ptr<RateLimitGrant> grant) { m_rateLimit = std::move(grant); }
+    // A prompt API call (SPEC §4, docs/prompt-apis.md): the body holds the API's inputs, the
+    // chat request is built from its templates, and the answer is written in its format
+    // (errors in the OpenAI shape). Set before start(); the API lives in the call's snapshot.
+    void setPromptApi(const CompiledPromptApi *api) { m_prompt = api; }
+    // The prompt API this call serves (its name is what the request log records), or null.
+    const CompiledPromptApi *promptApi() const { return m_prompt; }
 
     static ChatDialect dialect(Endpoint endpoint)
     {
@@ -85,6 +92,10 @@ private:
     void onFailed(UpstreamError error, const QString &message);
     void onClientClosed();
     void completeBuffered();
+    // Prompt APIs: the provider call with JSON mode degraded to what the provider takes, and
+    // the answer as {"output",...} once it passed the output schema.
+    ChatResult<ProviderCall> promptChatCall(const CompiledProvider &provider) const;
+    void answerPrompt(const ChatResponse &response);
     // The attempt failed before anything reached the caller: try the next one when the
     // failure is worth it (retriable), else answer it.
     void attemptFailed(const ChatError &error, bool retriable);
@@ -163,6 +174,7 @@ private:
     bool m_streamComplete = false; // the provider's stream ended cleanly
     std::shared_ptr<RateLimitGrant> m_rateLimit;
     bool m_tokensCharged = false;
+    const CompiledPromptApi *m_prompt = nullptr;
 };
 
 } // namespace gh

@@ -14,6 +14,7 @@
 #include "policy/RateLimitSet.h"
 #include "policy/RateLimiter.h"
 #include "portal/PortalPage.h"
+#include "prompt/PromptCatalog.h"
 #include "routing/ConfigSnapshot.h"
 
 #include <QDateTime>
@@ -214,6 +215,8 @@ void GatewayHandler::handle(HttpExchange *exchange)
     if (RequestRecord *record = exchange->logRecord(); record && match.route)
         record->route = match.route->name;
     if (handleAi(exchange, config, match, requestId))
+        return;
+    if (handlePromptApi(exchange, config, requestId))
         return;
     if (!config->snapshot().ipRules().allows(request.peerAddress))
         return answer(exchange, ipRefused(request.peerAddress, {}), requestId);
@@ -537,6 +540,101 @@ void GatewayHandler::exchangeFinished(HttpExchange *exchange)
         record->error = QStringLiteral("the response was cut off");
     }
     m_log->push(std::move(*record));
+}
+
+bool GatewayHandler::handlePromptApi(HttpExchange *exchange,
+                                     const std::shared_ptr<WorkerConfig> &config,
+                                     const QByteArray &requestId)
+{
+    const HttpRequest &request = exchange->request();
+    const ConfigSnapshot &snapshot = config->snapshot();
+    const CompiledPromptApi *api = snapshot.prompts().match(request.path);
+    if (!api)
+        return false; // drafts too: they are invisible, like draft routes
+    // Every answer of a deprecated prompt API says so, refusals included.
+    const auto refuse = [&](HttpResponse response) {
+        for (const HttpHeaders::Entry &entry : api->extraHeaders.entries())
+            response.headers.set(entry.first, entry.second);
+        answer(exchange, response, requestId);
+        return true;
+    };
+    if (!snapshot.ipRules().allows(request.peerAddress))
+        return refuse(ipRefused(request.peerAddress, {}));
+    // Browser apps call prompt APIs like the AI endpoints: settings.cors applies.
+    const CorsPolicy &cors = snapshot.aiCors();
+    if (cors.isEnabled() && CorsPolicy::isPreflight(request)) {
+        const bool served =
+            request.headers.value("access-control-request-method").trimmed() == "POST";
+        const CorsPolicy::Preflight preflight = cors.preflight(request.headers, served);
+        return refuse(
+            preflightResponse(preflight, HttpResponse::error(403, preflight.refusal,
+                                                             "cors_rejected", "permission_error")));
+    }
+    m_answerCors = &cors;
+    if (api->state == CompiledPromptApi::State::Retired)
+        return refuse(HttpResponse::error(410,
+                                          QStringLiteral("prompt API %1 is retired").arg(api->name),
+                                          "prompt_api_retired", "not_found"));
+    if (request.method != "POST") {
+        HttpResponse response = HttpResponse::error(
+            405,
+            QStringLiteral("use POST %1 with a JSON object of the prompt API's inputs")
+                .arg(QString::fromUtf8(api->path)),
+            "method_not_allowed");
+        response.headers.set("Allow", "POST");
+        return refuse(response);
+    }
+
+    QString consumer;
+    if (api->auth == CompiledPromptApi::Auth::Key) {
+        const ConsumerDirectory::PresentedKey presented =
+            ConsumerDirectory::presentedKey(request.headers);
+        const ConsumerDirectory::Lookup found =
+            presented.key.isEmpty()
+                ? ConsumerDirectory::Lookup{}
+                : snapshot.consumers().lookup(presented.key, QDateTime::currentMSecsSinceEpoch());
+        if (found.consumer.isNull()) {
+            HttpResponse response =
+                presented.key.isEmpty()
+                    ? HttpResponse::error(401,
+                                          QStringLiteral("prompt API %1 needs a consumer key: "
+                                                         "send Authorization: Bearer <key> or "
+                                                         "x-api-key")
+                                              .arg(api->name),
+                                          "missing_api_key", "authentication_error")
+                    : HttpResponse::error(401,
+                                          found.expired ? QStringLiteral("consumer key expired")
+                                                        : QStringLiteral("invalid consumer key"),
+                                          found.expired ? "expired_api_key" : "invalid_api_key",
+                                          "authentication_error");
+            response.headers.set("WWW-Authenticate", "Bearer realm=\"gatehouse\"");
+            return refuse(response);
+        }
+        consumer = found.consumer;
+        // The consumer's allow_models decide, as for the AI endpoints.
+        if (!snapshot.ai().consumerMayUse(consumer, api->model))
+            return refuse(HttpResponse::error(
+                403,
+                QStringLiteral("consumer %1 may not use model %2 (prompt API %3)")
+                    .arg(consumer, api->model, api->name),
+                "forbidden", "permission_error"));
+    }
+
+    // Budgets are checked by the AiCall; rate limits here, the consumer's.
+    const std::shared_ptr<RateLimitGrant> rate = admitRate(exchange, *config, {}, consumer, true);
+    if (rate && !rate->allowed()) {
+        HttpResponse response =
+            HttpResponse::error(429, rate->message(), "rate_limit_exceeded", "rate_limit_error");
+        rate->applyHeaders(response.headers);
+        return refuse(response);
+    }
+    auto *call = new AiCall(exchange, config, AiCall::Endpoint::ChatCompletions, consumer,
+                            requestId, m_pool, m_random);
+    call->setPromptApi(api);
+    call->setCache(m_cache.get());
+    call->setRateLimit(rate);
+    call->start();
+    return true;
 }
 
 std::shared_ptr<RateLimitGrant> GatewayHandler::admitRate(HttpExchange *exchange,

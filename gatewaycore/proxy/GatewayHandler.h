@@ -50,6 +50,9 @@ private:
     // SPEC §4 AI endpoints: true when the request was one (answered or handed to an AiCall).
     bool handleAi(HttpExchange *exchange, const std::shared_ptr<WorkerConfig> &config,
                   const RouteMatch &match, const QByteArray &requestId);
+    // SPEC §4 prompt APIs (exact paths, before routes): true when the path is one.
+    bool handlePromptApi(HttpExchange *exchange, const std::shared_ptr<WorkerConfig> &config,
+                         const QByteArray &requestId);
     // Rate limits (docs/policies.md): null when none applies; a refused grant has been
     // answered with 429 by the caller; an admitted one holds its slots until the exchange
     // is gone.

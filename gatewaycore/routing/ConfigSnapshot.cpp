@@ -58,6 +58,14 @@ std::shared_ptr<const ConfigSnapshot> ConfigSnapshot::build(const QJsonObject &n
         normalizedConfig.value(QLatin1String("routes")).toArray(),
         [self](const QString &name) { return self->m_serviceIndex.value(name, -1); },
         deprecatedSince);
+    snapshot->m_prompts = PromptCatalog::build(
+        normalizedConfig.value(QLatin1String("prompt_apis")).toArray(),
+        [previous, now](const QString &name) {
+            const CompiledPromptApi *before = previous ? previous->prompts().find(name) : nullptr;
+            return before && before->isDeprecated() && before->deprecatedSince > 0
+                       ? before->deprecatedSince
+                       : now;
+        });
     return snapshot;
 }
 

@@ -8,6 +8,7 @@
 #include "policy/IpRules.h"
 #include "policy/JwtDirectory.h"
 #include "portal/PortalDocuments.h"
+#include "prompt/PromptCatalog.h"
 
 #include <QHash>
 #include <QJsonObject>
@@ -29,7 +30,8 @@ class ConfigSnapshot
 public:
     // normalizedConfig: the validated SPEC §3 tree (defaults filled). Target health comes
     // from registry, so unchanged targets keep theirs across reloads; previous (the
-    // snapshot being replaced, if any) keeps a still-deprecated route's Deprecation date.
+    // snapshot being replaced, if any) keeps a still-deprecated route's (or prompt API's)
+    // Deprecation date.
     static std::shared_ptr<const ConfigSnapshot> build(const QJsonObject &normalizedConfig,
                                                        TargetHealthRegistry &registry,
                                                        quint64 generation,
@@ -62,6 +64,8 @@ public:
     const JwtDirectory &jwt() const { return m_jwt; }
     // The catalog (/_gatehouse/portal/, /_gatehouse/openapi.json), built on first request.
     const PortalDocuments &portal() const { return *m_portal; }
+    // The prompt APIs, by path (looked up before the routes).
+    const PromptCatalog &prompts() const { return m_prompts; }
 
 private:
     ConfigSnapshot() = default;
@@ -78,6 +82,7 @@ private:
     CorsPolicy m_aiCors;
     JwtDirectory m_jwt;
     std::unique_ptr<PortalDocuments> m_portal;
+    PromptCatalog m_prompts;
 };
 
 } // namespace gh

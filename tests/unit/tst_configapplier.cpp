@@ -2,6 +2,7 @@
 #include "config/ConfigApplier.h"
 #include "config/ConfigExporter.h"
 #include "config/ConfigLoader.h"
+#include "config/ConfigService.h"
 #include "config/ConfigValidator.h"
 #include "policy/ApiKey.h"
 #include "secrets/MemorySecretStore.h"
@@ -68,6 +69,62 @@ private Q_SLOTS:
         QVERIFY(result.ok);
         QCOMPARE(m_store->entities(EntityKind::Service).names(), QStringList{QStringLiteral("a")});
         QCOMPARE(m_store->entities(EntityKind::Route).names(), QStringList{QStringLiteral("r")});
+    }
+
+    // ConfigService (admin API, desktop editors) checks prompt API paths against the store.
+    void promptApiPathsAreCheckedAgainstTheStore()
+    {
+        ConfigService service(*m_store, *m_resolver);
+        QJsonObject root = load("providers: [{name: p, type: ollama}]\n"
+                                "models: [{name: fast, targets: [{provider: p, model: m}]}]\n"
+                                "services: [{name: s, targets: [{url: 'http://127.0.0.1:1'}]}]\n"
+                                "routes: [{name: r, match: {paths: [/billing]}, service: s}]\n"
+                                "prompt_apis: [{name: p, path: /prompts/p, model: fast, "
+                                "template: t}]\n");
+        QVERIFY(!root.isEmpty());
+        QVERIFY(service.applyDocument(root).ok());
+
+        const ConfigContext context = ConfigService::contextOf(*m_store);
+        QCOMPARE(context.existingPaths.value(EntityKind::Route).value("r"),
+                 QStringList{"/billing"});
+        QCOMPARE(context.existingPaths.value(EntityKind::PromptApi).value("p"),
+                 QStringList{"/prompts/p"});
+
+        ConfigService::Result result = service.putEntity(
+            EntityKind::PromptApi, "q",
+            QJsonDocument::fromJson(R"({"path": "/billing/", "model": "fast", "template": "t"})")
+                .object());
+        QCOMPARE(result.status, ConfigService::Status::Invalid);
+        QCOMPARE(result.problems.first().toString(),
+                 QStringLiteral("path: \"/billing\" is also the path of route \"r\"; a prompt "
+                                "API needs a path of its own"));
+        result = service.putEntity(
+            EntityKind::Route, "r2",
+            QJsonDocument::fromJson(R"({"match": {"paths": ["/prompts/p"]}, "service": "s"})")
+                .object());
+        QCOMPARE(result.status, ConfigService::Status::Invalid);
+        QCOMPARE(result.problems.first().toString(),
+                 QStringLiteral("match.paths[0]: \"/prompts/p\" is the path of prompt API \"p\"; "
+                                "a route cannot also use it"));
+        // Replacing the prompt API itself keeps its path.
+        result = service.putEntity(
+            EntityKind::PromptApi, "p",
+            QJsonDocument::fromJson(R"({"path": "/prompts/p", "model": "fast", "template": "u"})")
+                .object());
+        QVERIFY2(
+            result.ok(),
+            qPrintable(result.problems.isEmpty() ? QString() : result.problems.first().toString()));
+        // A document replacing the routes only meets the stored prompt APIs.
+        root = load("services: [{name: s, targets: [{url: 'http://127.0.0.1:1'}]}]\n"
+                    "routes: [{name: r, match: {paths: [/billing]}, service: s}]\n");
+        QVERIFY(!root.isEmpty());
+        QJsonArray routes = root.value("routes").toArray();
+        QJsonObject route = routes.first().toObject();
+        route.insert("match", QJsonObject{{"paths", QJsonArray{"/prompts/p"}}});
+        routes.replace(0, route);
+        root.insert("routes", routes);
+        result = service.applyDocument(root);
+        QCOMPARE(result.status, ConfigService::Status::Invalid);
     }
 
     void consumerKeysAreStoredAsHashesOnly()

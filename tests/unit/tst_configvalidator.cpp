@@ -1,6 +1,7 @@
 #include "config/ConfigLoader.h"
 #include "config/ConfigValidator.h"
 
+#include <QDir>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QTest>
@@ -26,6 +27,10 @@ ConfigContext storeContext()
     context.existingNames[EntityKind::Model] = {"fast", "smart"};
     context.existingNames[EntityKind::Consumer] = {"me"};
     context.existingNames[EntityKind::Service] = {"billing"};
+    context.existingNames[EntityKind::Route] = {"billing-api"};
+    context.existingNames[EntityKind::PromptApi] = {"stored"};
+    context.existingPaths[EntityKind::Route] = {{"billing-api", {"/billing", "/invoices/"}}};
+    context.existingPaths[EntityKind::PromptApi] = {{"stored", {"/prompts/stored"}}};
     return context;
 }
 
@@ -60,6 +65,7 @@ private slots:
     void jsonAndYamlGiveSameTree();
     void documentSectionsShadowContext();
     void validateEntityUsesContext();
+    void promptPathsCollideWithTheStore();
     void validateSettings();
     void entityKey();
 };
@@ -446,7 +452,10 @@ void TestConfigValidator::badInputs_data()
                        "\"_\" and contain only letters, digits and \"_\"",
                        "prompt_apis[0].inputs.f-g.default: must be a boolean",
                        "prompt_apis[0].inputs.stream: \"stream\" is reserved: it asks for a "
-                       "streamed answer"};
+                       "streamed answer",
+                       "prompt_apis[0].inputs.e: is not used by the template or the system prompt",
+                       "prompt_apis[0].inputs.f-g: is not used by the template or the system "
+                       "prompt"};
     QTest::newRow("prompt params")
         << QByteArray("prompt_apis:\n"
                       "  - name: p\n"
@@ -475,6 +484,101 @@ void TestConfigValidator::badInputs_data()
                        "prompt_apis[0].params.json_schema: must be a mapping",
                        "prompt_apis[0].auth: unknown auth mode \"jwt\"; expected one of none, "
                        "key"};
+    QTest::newRow("prompt input types and their options")
+        << QByteArray(
+               "prompt_apis:\n"
+               "  - name: p\n"
+               "    path: /p\n"
+               "    model: fast\n"
+               "    template: \"{{n}} {{s}} {{l}} {{m}} {{o}} {{q}} {{r}} {{t}}\"\n"
+               "    inputs:\n"
+               "      n: {type: number, max_length: 3}\n"
+               "      s: {type: string, items: {type: string}, default: toolong, max_length: 3}\n"
+               "      l: {type: array, items: {type: array}}\n"
+               "      m: {type: array, items: {type: enum}}\n"
+               "      o: {type: array, items: {type: number, max_length: 2, color: red}}\n"
+               "      q: {type: array, items: {type: enum, values: [a, b]}, default: [a, c], "
+               "max_length: 1}\n"
+               "      r: {type: array, items: {type: number}, default: [1, \"2\"]}\n"
+               "      t: {type: array, items: string}\n"
+               "      unused: {type: string}\n")
+        << QStringList{"prompt_apis[0].inputs.l.items.type: unknown item type \"array\"; "
+                       "expected one of string, number, boolean, enum",
+                       "prompt_apis[0].inputs.m.items.values: is required",
+                       "prompt_apis[0].inputs.n.max_length: only applies to string and array "
+                       "inputs",
+                       "prompt_apis[0].inputs.o.items.color: unknown key",
+                       "prompt_apis[0].inputs.o.items.max_length: only applies to string items",
+                       "prompt_apis[0].inputs.q.default: must have at most 1 items",
+                       "prompt_apis[0].inputs.q.default[1]: must be one of a, b",
+                       "prompt_apis[0].inputs.r.default[1]: must be a number",
+                       "prompt_apis[0].inputs.s.items: is only allowed with type array",
+                       "prompt_apis[0].inputs.s.default: must be at most 3 characters",
+                       "prompt_apis[0].inputs.t.items: must be a mapping",
+                       "prompt_apis[0].inputs.unused: is not used by the template or the system "
+                       "prompt"};
+    QTest::newRow("prompt output")
+        << QByteArray(
+               "prompt_apis:\n"
+               "  - {name: a, path: /a, model: fast, template: t, output: {format: yaml}}\n"
+               "  - {name: b, path: /b, model: fast, template: t, output: {json_schema: "
+               "[x]}}\n"
+               "  - {name: c, path: /c, model: fast, template: t, output: {format: text, "
+               "json_schema: {type: string}}}\n"
+               "  - {name: d, path: /d, model: fast, template: t, output: {jsonschema: {}}}\n"
+               "  - name: e\n"
+               "    path: /e\n"
+               "    model: fast\n"
+               "    template: t\n"
+               "    output:\n"
+               "      json_schema:\n"
+               "        type: object\n"
+               "        properties: {mood: {type: mood}, at: {type: string, format: "
+               "date, if: {}}}\n"
+               "        required: mood\n"
+               "  - {name: f, path: /f, model: fast, template: t, output: {format: json}, "
+               "params: {response_format: json_object}}\n"
+               "  - {name: g, path: /g, model: fast, template: t, params: {json_schema: "
+               "{oneOf: []}, response_format: {type: json_schema, strict: true}}}\n")
+        << QStringList{
+               "prompt_apis[0].output.format: unknown output format \"yaml\"; expected "
+               "one of text, json",
+               "prompt_apis[1].output.json_schema: must be a mapping",
+               "prompt_apis[2].output.json_schema: needs format json",
+               "prompt_apis[3].output.jsonschema: unknown key (did you mean \"json_schema\"?)",
+               "prompt_apis[4].output.json_schema.properties.at.if: unsupported JSON "
+               "Schema keyword \"if\" (Gatehouse validates type, enum, const, minimum, "
+               "maximum, exclusiveMinimum, exclusiveMaximum, multipleOf, minLength, "
+               "maxLength, pattern, properties, required, additionalProperties, "
+               "minProperties, maxProperties, items, minItems, maxItems, uniqueItems, "
+               "allOf, anyOf, oneOf, not, $defs, $ref)",
+               "prompt_apis[4].output.json_schema.properties.mood.type: unknown type "
+               "\"mood\"; expected string, number, integer, boolean, object, array or "
+               "null",
+               "prompt_apis[4].output.json_schema.required: must be a list of property "
+               "names",
+               "prompt_apis[5].params: response_format and json_schema are the older "
+               "spelling of output: use one or the other",
+               "prompt_apis[6].params.response_format.strict: unknown key; put the schema "
+               "in output.json_schema",
+               "prompt_apis[6].params.json_schema.oneOf: must be a non-empty list of "
+               "schemas"};
+    QTest::newRow("prompt paths collide with routes and each other")
+        << QByteArray("services: [{name: s, targets: [{url: \"http://a\"}]}]\n"
+                      "routes:\n"
+                      "  - {name: r, match: {paths: [/api, /prompts/x/]}, service: s}\n"
+                      "prompt_apis:\n"
+                      "  - {name: a, path: /prompts/x, model: fast, template: t}\n"
+                      "  - {name: b, path: /prompts/y, model: fast, template: t}\n"
+                      "  - {name: c, path: /prompts/y/, model: fast, template: t}\n"
+                      "  - {name: d, path: /api/sub, model: fast, template: t}\n"
+                      "  - {name: e, path: /, model: fast, template: t}\n"
+                      "  - {name: f, path: /billing, model: fast, template: t}\n")
+        << QStringList{"prompt_apis[0].path: \"/prompts/x\" is also a route's path "
+                       "(routes[0].match.paths[1]); a prompt API needs a path of its own",
+                       "prompt_apis[2].path: duplicate path \"/prompts/y\" (first at "
+                       "prompt_apis[1])",
+                       "prompt_apis[4].path: must not be \"/\""};
 
     // --- secrets
     QTest::newRow("plain-text provider key")
@@ -755,9 +859,14 @@ void TestConfigValidator::goodInputs()
 
 void TestConfigValidator::examplesValidate_data()
 {
+    // Every config in examples/: what users copy from must always validate.
     QTest::addColumn<QString>("file");
-    QTest::newRow("yaml") << QStringLiteral(GATEHOUSE_SOURCE_DIR "/examples/gatehouse.yaml");
-    QTest::newRow("json") << QStringLiteral(GATEHOUSE_SOURCE_DIR "/examples/gatehouse.json");
+    const QDir examples(QStringLiteral(GATEHOUSE_SOURCE_DIR "/examples"));
+    const QStringList files = examples.entryList(
+        {QStringLiteral("*.yaml"), QStringLiteral("*.yml"), QStringLiteral("*.json")}, QDir::Files);
+    QVERIFY(files.size() >= 2);
+    for (const QString &file : files)
+        QTest::newRow(qPrintable(file)) << examples.filePath(file);
 }
 
 void TestConfigValidator::examplesValidate()
@@ -791,8 +900,8 @@ void TestConfigValidator::normalizationFillsDefaults()
                                  "  - {name: r, match: {paths: [/]}, service: s}\n"
                                  "  - {name: h, match: {hosts: [a.example]}, service: s}\n"
                                  "prompt_apis:\n"
-                                 "  - {name: p, path: /p, model: fast, template: t, inputs: {x: "
-                                 "{type: string}}}\n"
+                                 "  - {name: p, path: /p, model: fast, template: \"t {{x}}\", "
+                                 "inputs: {x: {type: string}}}\n"
                                  "settings: {}\n");
     const ConfigProblems problems = ConfigValidator::validate(root);
     QVERIFY2(problems.isEmpty(), qPrintable(problemStrings(problems).join(u'\n')));
@@ -824,7 +933,7 @@ void TestConfigValidator::normalizationFillsDefaults()
          "consumers": ["*"], "max_body_bytes": 10485760}
       ],
       "prompt_apis": [
-        {"name": "p", "path": "/p", "model": "fast", "template": "t",
+        {"name": "p", "path": "/p", "model": "fast", "template": "t {{x}}",
          "inputs": {"x": {"type": "string", "required": false}},
          "auth": "key", "state": "published"}
       ],
@@ -951,6 +1060,51 @@ void TestConfigValidator::validateEntityUsesContext()
     QCOMPARE(problemStrings(problems),
              QStringList({"prices[nobody/m].provider: unknown provider \"nobody\"",
                           "prices[nobody/m].output: is required"}));
+}
+
+void TestConfigValidator::promptPathsCollideWithTheStore()
+{
+    // A prompt API put alone (admin PUT) meets the stored routes and the other stored
+    // prompt APIs...
+    QJsonObject prompt = parseJson(R"({"name": "p", "path": "/invoices", "model": "fast",
+                                       "template": "t"})");
+    QCOMPARE(problemStrings(ConfigValidator::validateEntity(EntityKind::PromptApi, prompt,
+                                                            "prompt_apis[p]", storeContext())),
+             QStringList{"prompt_apis[p].path: \"/invoices\" is also the path of route "
+                         "\"billing-api\"; a prompt API needs a path of its own"});
+    prompt = parseJson(R"({"name": "p", "path": "/prompts/stored/", "model": "fast",
+                           "template": "t"})");
+    QCOMPARE(problemStrings(ConfigValidator::validateEntity(EntityKind::PromptApi, prompt,
+                                                            "prompt_apis[p]", storeContext())),
+             QStringList{"prompt_apis[p].path: \"/prompts/stored\" is already the path of "
+                         "prompt API \"stored\""});
+    // ...but not itself: replacing a prompt API keeps its path.
+    prompt = parseJson(R"({"name": "stored", "path": "/prompts/stored", "model": "fast",
+                           "template": "t"})");
+    QVERIFY(ConfigValidator::validateEntity(EntityKind::PromptApi, prompt, "prompt_apis[stored]",
+                                            storeContext())
+                .isEmpty());
+    // A route put alone meets the stored prompt APIs.
+    QJsonObject route = parseJson(R"({"name": "x", "match": {"paths": ["/ok", "/prompts/stored"]},
+                                      "service": "billing"})");
+    QCOMPARE(problemStrings(ConfigValidator::validateEntity(EntityKind::Route, route, "routes[x]",
+                                                            storeContext())),
+             QStringList{"routes[x].match.paths[1]: \"/prompts/stored\" is the path of prompt "
+                         "API \"stored\"; a route cannot also use it"});
+    // A document with routes only meets the stored prompt APIs; one with prompt APIs only
+    // meets the stored routes; one with both is checked on its own.
+    QJsonObject root = parseYaml("routes: [{name: x, match: {paths: [/prompts/stored]}, "
+                                 "service: billing}]\n");
+    QCOMPARE(problemStrings(ConfigValidator::validate(root, storeContext())),
+             QStringList{"routes[0].match.paths[0]: \"/prompts/stored\" is the path of prompt "
+                         "API \"stored\"; a route cannot also use it"});
+    root = parseYaml("prompt_apis: [{name: q, path: /billing, model: fast, template: t}]\n");
+    QCOMPARE(problemStrings(ConfigValidator::validate(root, storeContext())),
+             QStringList{"prompt_apis[0].path: \"/billing\" is also the path of route "
+                         "\"billing-api\"; a prompt API needs a path of its own"});
+    root = parseYaml("routes: [{name: x, match: {paths: [/prompts/stored]}, service: billing}]\n"
+                     "prompt_apis: [{name: q, path: /billing, model: fast, template: t}]\n");
+    QVERIFY(ConfigValidator::validate(root, storeContext()).isEmpty());
 }
 
 void TestConfigValidator::validateSettings()
