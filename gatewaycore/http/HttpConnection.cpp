@@ -305,10 +305,15 @@ void HttpConnection::processInput(QByteArrayView data)
         if (result.status == HttpRequestParser::Status::Error) {
             if (m_exchange && m_exchange->m_finished)
                 break; // answered already (a route's 413): finishExchange() closes
-            if (m_exchange && m_exchange->m_responseStarted)
+            if (m_exchange && m_exchange->m_responseStarted) {
                 exchangeAbort();
-            else
+            } else {
+                if (m_exchange) { // the log shows this answer, not a vanished client
+                    m_exchange->m_edgeError = m_parser.errorMessage();
+                    m_exchange->noteResponseHead(m_parser.errorStatus(), {}, monotonicNs());
+                }
                 sendError(m_parser.errorStatus(), m_parser.errorMessage());
+            }
             break;
         }
         if (result.status == HttpRequestParser::Status::HeadComplete) {
@@ -429,6 +434,7 @@ bool HttpConnection::exchangeSetBodyLimit(qint64 limit)
 {
     if (m_parser.setBodyLimit(limit))
         return true;
+    m_exchange->m_edgeError = m_parser.errorMessage();
     exchangeRespond(HttpResponse::error(m_parser.errorStatus(), m_parser.errorMessage()));
     return false;
 }

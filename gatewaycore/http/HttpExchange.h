@@ -71,6 +71,8 @@ public:
     qint64 requestBodyBytes() const { return m_requestBodyBytes; }
     qint64 responseBodyBytes() const { return m_responseBodyBytes; }
     qint64 responseHeadNs() const { return m_responseHeadNs; }
+    // Why the connection itself refused the request (a body over the limit), if it did.
+    QString edgeError() const { return m_edgeError; }
 
     // The request log record of this exchange (RequestRecord, SPEC §6), filled by the
     // handler and the calls serving it, handed to HttpExchangeHandler::exchangeFinished().
@@ -113,6 +115,7 @@ private:
     qint64 m_responseHeadNs = 0;
     qint64 m_captureBytes = 0;
     std::optional<RequestRecord> m_log;
+    QString m_edgeError;
 };
 
 } // namespace gh

@@ -529,9 +529,11 @@ void GatewayHandler::exchangeFinished(HttpExchange *exchange)
     record->status = exchange->responseStatus();
     record->bytesIn = exchange->requestBodyBytes();
     record->bytesOut = exchange->responseBodyBytes();
+    if (record->error.isEmpty())
+        record->error = exchange->edgeError();
     if (!exchange->isFinished()) {
         // nginx's 499: the client left before it had its whole answer.
-        if (!exchange->isResponseStarted())
+        if (!record->status)
             record->status = 499;
         if (record->error.isEmpty())
             record->error =

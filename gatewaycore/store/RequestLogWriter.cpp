@@ -31,6 +31,21 @@ QByteArrayView textOrNull(const QByteArray &text)
     return text.isEmpty() ? QByteArrayView() : QByteArrayView(text);
 }
 
+// Consumers, routes, providers and models repeat from row to row: converted once.
+struct Utf8Cache
+{
+    QString text;
+    QByteArray utf8;
+    const QByteArray &operator()(const QString &value)
+    {
+        if (value != text) {
+            text = value;
+            utf8 = value.toUtf8();
+        }
+        return utf8;
+    }
+};
+
 } // namespace
 
 RequestLogWriter::RequestLogWriter()
@@ -199,12 +214,14 @@ bool RequestLogWriter::writeBatch(std::vector<RequestRecord> &batch)
         Redaction::apply(record);
     Transaction tx(m_db);
     bool ok = tx.isActive();
+    Utf8Cache consumers, routes, promptApis, providers, models;
     for (const RequestRecord &r : batch) {
         if (!ok)
             break;
-        const QByteArray consumer = r.consumer.toUtf8(), route = r.route.toUtf8(),
-                         promptApi = r.promptApi.toUtf8(), provider = r.provider.toUtf8(),
-                         model = r.model.toUtf8(), error = r.error.toUtf8();
+        const QByteArray &consumer = consumers(r.consumer), &route = routes(r.route),
+                         &promptApi = promptApis(r.promptApi), &provider = providers(r.provider),
+                         &model = models(r.model);
+        const QByteArray error = r.error.toUtf8();
         const QByteArray requestHeaders = headersJson(r.requestHeaders),
                          responseHeaders = headersJson(r.responseHeaders);
         Statement &s = m_insert;

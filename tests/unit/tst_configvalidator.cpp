@@ -672,6 +672,9 @@ void TestConfigValidator::badInputs_data()
         << QStringList{"settings.log_bodies: must be a boolean",
                        "settings.log_retention_days: must be greater than 0",
                        "settings.cache.max_mb: must be an integer"};
+    QTest::newRow("settings log_requests")
+        << QByteArray("settings:\n  log_requests: \"no\"\n")
+        << QStringList{"settings.log_requests: must be a boolean"};
 
     // --- IP rules and CORS (routes[].ip, routes[].cors, settings.ip, settings.cors)
     QTest::newRow("ip rules and cors")
