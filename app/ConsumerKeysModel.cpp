@@ -53,6 +53,14 @@ QString ConsumerKeysModel::state(int row) const
     return ConsumerKeyService::state(m_keys.at(row), m_now);
 }
 
+bool ConsumerKeysModel::fromConfig(const ConsumerKey &key)
+{
+    // Generated keys have "gh-" and six digits; a config file's keep that only when the
+    // file lists a generated key again (exported as its digest), which is one of ours.
+    static const QRegularExpression generated(QStringLiteral("^gh-[A-Za-z0-9]{6}$"));
+    return !key.reference.isEmpty() || !generated.match(key.prefix).hasMatch();
+}
+
 QString ConsumerKeysModel::source(const ConsumerKey &key)
 {
     if (!key.reference.isEmpty()) {
@@ -61,8 +69,7 @@ QString ConsumerKeysModel::source(const ConsumerKey &key)
     }
     if (key.prefix.startsWith(QLatin1String("sha256:")))
         return tr("config file (SHA-256 digest)");
-    static const QRegularExpression generated(QStringLiteral("^gh-[A-Za-z0-9]{6}$"));
-    if (generated.match(key.prefix).hasMatch())
+    if (!fromConfig(key))
         return tr("made by Gatehouse");
     return tr("config file (key written in it)");
 }

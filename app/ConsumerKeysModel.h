@@ -40,6 +40,8 @@ public:
 
     // "made by Gatehouse", "config file: ${env:GATEHOUSE_KEY}", …
     static QString source(const ConsumerKey &key);
+    // Listed in a config file (a reference, a digest or a key written in it).
+    static bool fromConfig(const ConsumerKey &key);
 
     int rowCount(const QModelIndex &parent = {}) const override;
     int columnCount(const QModelIndex &parent = {}) const override;

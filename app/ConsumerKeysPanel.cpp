@@ -182,7 +182,7 @@ void ConsumerKeysPanel::revokeKey()
     confirm.button(QMessageBox::Yes)->setText(tr("Revoke"));
     QString details = tr("Requests with it are refused from the next one on. This cannot be "
                          "undone.");
-    if (!key.reference.isEmpty())
+    if (ConsumerKeysModel::fromConfig(key))
         details += QLatin1Char(' ') + tr("It stays revoked even though the config file still "
                                          "lists it.");
     confirm.setInformativeText(details);

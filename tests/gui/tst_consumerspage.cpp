@@ -783,6 +783,8 @@ void TestConsumersPage::keysModelPassesTester()
     QCOMPARE(model.index(1, 0).data().toString(), QStringLiteral("abcd*"));
     QCOMPARE(model.index(1, ConsumerKeysModel::SourceColumn).data().toString(),
              QStringLiteral("config file (key written in it)"));
+    QVERIFY(!ConsumerKeysModel::fromConfig(generated));
+    QVERIFY(ConsumerKeysModel::fromConfig(literal));
     QCOMPARE(model.state(0), QStringLiteral("active"));
     QCOMPARE(model.state(1), QStringLiteral("expired"));
     QCOMPARE(model.state(2), QStringLiteral("revoking"));
