@@ -1,5 +1,6 @@
 #include "EntityEditorPage.h"
 
+#include "ConsumerForm.h"
 #include "EntityColumns.h"
 #include "EntityForm.h"
 #include "EntityTableModel.h"
@@ -142,6 +143,11 @@ EntityEditorPage *EntityEditorPage::createServicesPage(Gateway *gateway, QWidget
     return new EntityEditorPage(gateway, EntityKind::Service, new ServiceForm, parent);
 }
 
+EntityEditorPage *EntityEditorPage::createConsumersPage(Gateway *gateway, QWidget *parent)
+{
+    return new EntityEditorPage(gateway, EntityKind::Consumer, new ConsumerForm(gateway), parent);
+}
+
 QPushButton *EntityEditorPage::addEntityAction(const QString &text, const QString &objectName)
 {
     auto *button = new QPushButton(text, m_toolBar);
@@ -160,6 +166,8 @@ QString EntityEditorPage::newButtonText() const
         return tr("New Route");
     case EntityKind::Service:
         return tr("New Service");
+    case EntityKind::Consumer:
+        return tr("New Consumer");
     default:
         return tr("New");
     }
@@ -333,11 +341,14 @@ void EntityEditorPage::deleteEntity()
     if (!m_form->isLoaded() || m_form->isNew())
         return;
     const QString name = m_form->name();
-    QMessageBox confirm(QMessageBox::Question, tr("Delete"),
-                        kind() == EntityKind::Route
-                            ? tr("Delete the route “%1”? Requests to it will get 404.").arg(name)
-                            : tr("Delete “%1”?").arg(name),
-                        QMessageBox::Yes | QMessageBox::No, this);
+    QMessageBox confirm(
+        QMessageBox::Question, tr("Delete"),
+        kind() == EntityKind::Route
+            ? tr("Delete the route “%1”? Requests to it will get 404.").arg(name)
+        : kind() == EntityKind::Consumer
+            ? tr("Delete the consumer “%1”? Its keys stop working at once.").arg(name)
+            : tr("Delete “%1”?").arg(name),
+        QMessageBox::Yes | QMessageBox::No, this);
     confirm.setObjectName(QStringLiteral("deleteConfirmBox"));
     confirm.setDefaultButton(QMessageBox::No);
     if (confirm.exec() != QMessageBox::Yes)

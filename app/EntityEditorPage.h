@@ -27,6 +27,8 @@ public:
     // The Routes page: route form, state badges and "Send Test Request…".
     static EntityEditorPage *createRoutesPage(Gateway *gateway, QWidget *parent = nullptr);
     static EntityEditorPage *createServicesPage(Gateway *gateway, QWidget *parent = nullptr);
+    // The Consumers page: consumer form with its keys and budget.
+    static EntityEditorPage *createConsumersPage(Gateway *gateway, QWidget *parent = nullptr);
 
     EntityForm *form() const { return m_form; }
     // A tool bar button that acts on the selected, saved entity (enabled only then).

@@ -4,7 +4,6 @@
 #include <QLabel>
 #include <QLineEdit>
 #include <QScopedValueRollback>
-#include <QVBoxLayout>
 
 namespace gh {
 
@@ -28,20 +27,17 @@ void EntityForm::addField(const QString &title, QWidget *field, const QString &p
                           const QString &messageName, ProblemDisplay::ItemNamer itemNamer,
                           QWidget *marked)
 {
-    QLabel *message = ProblemDisplay::createMessageLabel(messageName, this);
-    auto *column = new QVBoxLayout;
-    column->setSpacing(2);
-    column->addWidget(field);
-    column->addWidget(message);
-    auto *label = new QLabel(tr("%1:").arg(title), this);
-    label->setBuddy(field);
-    m_form->addRow(label, column);
-    m_problems.addField(path, title, marked ? marked : field, message, std::move(itemNamer));
+    m_problems.addRow(m_form, title, field, path, messageName, std::move(itemNamer), marked);
 }
 
 void EntityForm::addRow(const QString &title, QWidget *widget)
 {
     m_form->addRow(title.isEmpty() ? QString() : tr("%1:").arg(title), widget);
+}
+
+void EntityForm::addSection(QWidget *section)
+{
+    m_form->addRow(section);
 }
 
 void EntityForm::load(const QJsonObject &entity)

@@ -62,6 +62,8 @@ protected:
                   const QString &messageName, ProblemDisplay::ItemNamer itemNamer = {},
                   QWidget *marked = nullptr);
     void addRow(const QString &title, QWidget *widget);
+    // A row as wide as the form, for a section of its own (a group box).
+    void addSection(QWidget *section);
     ProblemDisplay &problems() { return m_problems; }
     // Subclasses connect their widgets' change signals here.
     void markEdited();

@@ -99,7 +99,7 @@ MainWindow::MainWindow(Gateway *gateway, QWidget *parent)
             QStringLiteral("prompt-apis"),
             new EntityListPage(gateway, EntityKind::PromptApi, this));
     addPage(Page::Consumers, EntityListPage::title(EntityKind::Consumer),
-            QStringLiteral("consumers"), new EntityListPage(gateway, EntityKind::Consumer, this));
+            QStringLiteral("consumers"), EntityEditorPage::createConsumersPage(gateway, this));
     addPage(Page::Traffic, tr("Traffic"), QStringLiteral("traffic"),
             new PlaceholderPage(
                 tr("Traffic"),

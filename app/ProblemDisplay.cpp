@@ -1,8 +1,10 @@
 #include "ProblemDisplay.h"
 
+#include <QFormLayout>
 #include <QLabel>
 #include <QRegularExpression>
 #include <QStyle>
+#include <QVBoxLayout>
 #include <QWidget>
 
 namespace gh {
@@ -28,6 +30,23 @@ void ProblemDisplay::addField(const QString &path, const QString &title, QWidget
                               QLabel *message, ItemNamer itemNamer)
 {
     m_fields.append({path, title, widget, message, std::move(itemNamer)});
+}
+
+QLabel *ProblemDisplay::addRow(QFormLayout *layout, const QString &title, QWidget *field,
+                               const QString &path, const QString &messageName, ItemNamer itemNamer,
+                               QWidget *marked)
+{
+    QWidget *owner = layout->parentWidget();
+    QLabel *message = createMessageLabel(messageName, owner);
+    auto *column = new QVBoxLayout;
+    column->setSpacing(2);
+    column->addWidget(field);
+    column->addWidget(message);
+    auto *label = new QLabel(tr("%1:").arg(title), owner);
+    label->setBuddy(field);
+    layout->addRow(label, column);
+    addField(path, title, marked ? marked : field, message, std::move(itemNamer));
+    return message;
 }
 
 void ProblemDisplay::addAlias(const QString &path, const QString &fieldPath)

@@ -9,6 +9,7 @@
 
 #include <functional>
 
+class QFormLayout;
 class QLabel;
 class QWidget;
 
@@ -29,6 +30,10 @@ public:
 
     void addField(const QString &path, const QString &title, QWidget *widget, QLabel *message,
                   ItemNamer itemNamer = {});
+    // A labelled row of `layout` with the field's message label under the field, registered
+    // as above (problems mark `marked`, default the field). Returns the message label.
+    QLabel *addRow(QFormLayout *layout, const QString &title, QWidget *field, const QString &path,
+                   const QString &messageName, ItemNamer itemNamer = {}, QWidget *marked = nullptr);
     // Problems under `path` go to the field registered as `fieldPath` ("jwt" → "auth").
     void addAlias(const QString &path, const QString &fieldPath);
 

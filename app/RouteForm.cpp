@@ -2,6 +2,7 @@
 
 #include "Gateway.h"
 #include "LifecycleState.h"
+#include "RoutePoliciesPanel.h"
 #include "StringListEdit.h"
 
 #include <QCheckBox>
@@ -49,12 +50,11 @@ RouteForm::RouteForm(Gateway *gateway, QWidget *parent)
     , m_hosts(new StringListEdit(this))
     , m_service(new QComboBox(this))
     , m_stripPath(new QCheckBox(tr("Remove the matched prefix when forwarding"), this))
-    , m_auth(new QComboBox(this))
-    , m_consumers(new StringListEdit(this))
     , m_enabled(new QCheckBox(tr("Enabled"), this))
     , m_state(new QComboBox(this))
     , m_sunset(new QDateEdit(this))
     , m_version(new QLineEdit(this))
+    , m_policies(nullptr)
 {
     m_paths->setObjectName(QStringLiteral("pathsEdit"));
     m_paths->setPlaceholderText(tr("One path prefix per line, e.g. /billing"));
@@ -92,23 +92,6 @@ RouteForm::RouteForm(Gateway *gateway, QWidget *parent)
     addField(tr("Strip path"), m_stripPath, QStringLiteral("strip_path"),
              QStringLiteral("stripPathError"));
 
-    m_auth->setObjectName(QStringLiteral("authCombo"));
-    m_auth->addItem(tr("none: anyone may call"), QStringLiteral("none"));
-    m_auth->addItem(tr("key: a consumer key is required"), QStringLiteral("key"));
-    m_auth->addItem(tr("jwt: a signed token is required"), QStringLiteral("jwt"));
-    m_auth->setToolTip(tr("JWT settings (secret, algorithms) are kept as they are; set them in "
-                          "a config file or through the admin API."));
-    addField(tr("Authentication"), m_auth, QStringLiteral("auth"), QStringLiteral("authError"));
-    problems().addAlias(QStringLiteral("jwt"), QStringLiteral("auth"));
-
-    m_consumers->setObjectName(QStringLiteral("consumersEdit"));
-    m_consumers->setPlaceholderText(tr("One consumer name per line; * for everyone"));
-    m_consumers->setToolTip(tr("Who may call the route when it needs a key: consumer names, or "
-                               "* for every consumer."));
-    addField(tr("Consumers"), m_consumers, QStringLiteral("consumers"),
-             QStringLiteral("consumersError"),
-             [this](int index) { return m_consumers->describeItem(index); });
-
     m_enabled->setObjectName(QStringLiteral("enabledCheck"));
     m_enabled->setToolTip(
         tr("Turning a route off sets its state to draft: the gateway then answers 404 for it, "
@@ -137,12 +120,15 @@ RouteForm::RouteForm(Gateway *gateway, QWidget *parent)
     m_version->setPlaceholderText(tr("optional, e.g. v1"));
     addField(tr("Version"), m_version, QStringLiteral("version"), QStringLiteral("versionError"));
 
+    m_policies = new RoutePoliciesPanel(gateway, problems(), this);
+    m_policies->setObjectName(QStringLiteral("policiesPanel"));
+    addSection(m_policies);
+
     connect(m_paths, &StringListEdit::valuesChanged, this, &RouteForm::markEdited);
     connect(m_hosts, &StringListEdit::valuesChanged, this, &RouteForm::markEdited);
-    connect(m_consumers, &StringListEdit::valuesChanged, this, &RouteForm::markEdited);
     connect(m_service, &QComboBox::currentIndexChanged, this, &RouteForm::markEdited);
     connect(m_stripPath, &QCheckBox::toggled, this, &RouteForm::markEdited);
-    connect(m_auth, &QComboBox::currentIndexChanged, this, &RouteForm::markEdited);
+    connect(m_policies, &RoutePoliciesPanel::edited, this, &RouteForm::markEdited);
     connect(m_state, &QComboBox::currentIndexChanged, this, &RouteForm::stateChanged);
     connect(m_enabled, &QCheckBox::toggled, this, &RouteForm::enabledToggled);
     connect(m_sunset, &QDateEdit::dateChanged, this, &RouteForm::markEdited);
@@ -180,9 +166,7 @@ void RouteForm::readEntity(const QJsonObject &entity)
     m_hosts->setValues(toStringList(match.value(key("hosts"))));
     setService(entity.value(key("service")).toString());
     m_stripPath->setChecked(entity.value(key("strip_path")).toBool());
-    const int auth = m_auth->findData(entity.value(key("auth")).toString(QStringLiteral("key")));
-    m_auth->setCurrentIndex(qMax(0, auth));
-    m_consumers->setValues(toStringList(entity.value(key("consumers"))));
+    m_policies->readRoute(entity);
     const QString state = entity.value(key("state")).toString(QStringLiteral("published"));
     m_state->setCurrentIndex(qMax(0, m_state->findData(state)));
     const QDate sunset = QDate::fromString(entity.value(key("sunset")).toString(), Qt::ISODate);
@@ -205,8 +189,7 @@ void RouteForm::writeEntity(QJsonObject &entity) const
     entity.insert(key("match"), match);
     entity.insert(key("service"), m_service->currentText());
     entity.insert(key("strip_path"), m_stripPath->isChecked());
-    entity.insert(key("auth"), m_auth->currentData().toString());
-    entity.insert(key("consumers"), QJsonArray::fromStringList(m_consumers->values()));
+    m_policies->writeRoute(entity);
     const QString current = state();
     entity.insert(key("state"), current);
     // The date belongs to a deprecation; a retired route keeps the one it had.

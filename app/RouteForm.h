@@ -13,11 +13,13 @@ class QLineEdit;
 namespace gh {
 
 class Gateway;
+class RoutePoliciesPanel;
 class StringListEdit;
 
 // The fields of a route (SPEC §3 routes): match (paths, methods, hosts), service,
-// strip_path, auth, consumers, lifecycle state with its sunset date, and version. An
-// "Enabled" switch maps onto the lifecycle: off is draft (the gateway answers 404).
+// strip_path, lifecycle state with its sunset date, version, and its policies (auth,
+// consumers, rate limit, cache, CORS, IP rules) in a RoutePoliciesPanel. An "Enabled"
+// switch maps onto the lifecycle: off is draft (the gateway answers 404).
 class RouteForm : public EntityForm
 {
     Q_OBJECT
@@ -26,6 +28,7 @@ public:
     explicit RouteForm(Gateway *gateway, QWidget *parent = nullptr);
 
     static const QStringList &methods();
+    RoutePoliciesPanel *policies() const { return m_policies; }
 
 protected:
     QJsonObject defaults() const override;
@@ -46,12 +49,11 @@ private:
     StringListEdit *m_hosts;
     QComboBox *m_service;
     QCheckBox *m_stripPath;
-    QComboBox *m_auth;
-    StringListEdit *m_consumers;
     QCheckBox *m_enabled;
     QComboBox *m_state;
     QDateEdit *m_sunset;
     QLineEdit *m_version;
+    RoutePoliciesPanel *m_policies;
 };
 
 } // namespace gh

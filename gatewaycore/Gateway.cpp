@@ -397,6 +397,21 @@ ConfigService::Result Gateway::deleteEntity(EntityKind kind, const QString &key)
     return change([&](ConfigService &service) { return service.deleteEntity(kind, key); });
 }
 
+BudgetStatus Gateway::consumerSpend(const QString &consumer, const QDate &day) const
+{
+    const QDate when = day.isValid() ? day : QDateTime::currentDateTimeUtc().date();
+    std::optional<Budget> budget;
+    if (m_store) {
+        const std::optional<QJsonObject> stored =
+            m_store->entities(EntityKind::Consumer).get(consumer);
+        if (stored)
+            budget = Budget::fromJson(stored->value(QLatin1String("budget")).toObject());
+    }
+    // Closed: a ledger with nothing in it answers the periods.
+    return m_ledger ? m_ledger->consumerStatus(consumer, budget, when)
+                    : SpendLedger().consumerStatus(consumer, budget, when);
+}
+
 int Gateway::purgeCache()
 {
     return m_cache->purge();

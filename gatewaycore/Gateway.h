@@ -4,6 +4,7 @@
 #include "config/ConfigService.h"
 #include "config/EntityKind.h"
 #include "policy/ConsumerKeyService.h"
+#include "policy/SpendLedger.h"
 
 #include <QDateTime>
 #include <QJsonObject>
@@ -14,7 +15,6 @@
 
 namespace gh {
 
-class SpendLedger;
 class ResponseCache;
 class RateLimiter;
 class RequestLog;
@@ -85,6 +85,10 @@ public:
     ConsumerKeyService::Result rotateConsumerKey(const QString &consumer, const QString &prefix,
                                                  int graceSeconds = 0,
                                                  const ConsumerKeyService::Options &options = {});
+    // What the consumer's AI calls cost in the current period of its stored budget (the
+    // calendar month without one), as the budget check sees it: spend recorded a moment
+    // ago included. day: the UTC day to look at (default today). Closed: nothing spent.
+    BudgetStatus consumerSpend(const QString &consumer, const QDate &day = {}) const;
     // Empties the response cache (route and AI entries); returns how many were removed.
     int purgeCache();
     // The response cache shared by the gateway workers (settings.cache.max_mb).

@@ -145,6 +145,19 @@ double SpendLedger::consumerSpent(const QString &consumer, Budget::Period period
     return spent(0, consumer, period, day);
 }
 
+BudgetStatus SpendLedger::consumerStatus(const QString &consumer,
+                                         const std::optional<Budget> &budget,
+                                         const QDate &day) const
+{
+    const Budget::Period period = budget ? budget->period : Budget::Period::Month;
+    BudgetStatus status;
+    status.budget = budget;
+    status.spentUsd = consumerSpent(consumer, period, day);
+    status.periodStart = periodStart(period, day);
+    status.periodEnd = periodEnd(period, day);
+    return status;
+}
+
 double SpendLedger::providerSpent(const QString &provider, Budget::Period period,
                                   const QDate &day) const
 {

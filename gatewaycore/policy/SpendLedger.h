@@ -21,6 +21,18 @@ struct Budget
     static QString periodName(Period period);
 };
 
+// Where a consumer stands against its budget in the current period (the desktop's budget
+// bar). Without a budget, the calendar month's spend.
+struct BudgetStatus
+{
+    std::optional<Budget> budget;
+    double spentUsd = 0;
+    QDate periodStart; // UTC, first day of the current period
+    QDate periodEnd;   // first day of the next period: when the budget starts afresh
+    // As AiCall decides: calls are refused once the spend reaches the budget.
+    bool exhausted() const { return budget && spentUsd >= budget->usd; }
+};
+
 // What AI calls cost, per consumer and per provider, kept for budgets (and recorded in
 // the store by the Gateway). Workers record() and ask spent() concurrently; both take one
 // short lock and a few hash lookups, never I/O. Periods are UTC calendar days, ISO weeks
@@ -60,6 +72,9 @@ public:
                           const std::optional<Budget> &providerBudget = {});
     double consumerSpent(const QString &consumer, Budget::Period period, const QDate &day) const;
     double providerSpent(const QString &provider, Budget::Period period, const QDate &day) const;
+    // The consumer's spend in the period of `budget` (a month without one) containing day.
+    BudgetStatus consumerStatus(const QString &consumer, const std::optional<Budget> &budget,
+                                const QDate &day) const;
     // The records since the last call, summed per day/consumer/provider: what the store
     // still has to add.
     QList<DayRow> takePending();

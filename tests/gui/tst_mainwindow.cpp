@@ -329,7 +329,7 @@ void TestMainWindow::entityPagesExplainEmptyState()
         {MainWindow::Page::PromptApis, QStringLiteral("/prompt-apis/"),
          QStringLiteral("later version")},
         {MainWindow::Page::Consumers, QStringLiteral("/consumers/"),
-         QStringLiteral("later version")}};
+         QStringLiteral("New Consumer")}};
     for (const auto &[page, path, howToAdd] : pages) {
         window.showPage(page);
         EntityListPage *list = entityPage(window, page);

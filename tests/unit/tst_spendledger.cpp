@@ -118,6 +118,45 @@ private Q_SLOTS:
         QCOMPARE(week->period, Budget::Period::Week);
         QCOMPARE(Budget::fromJson(QJsonObject{{"usd", 5}})->period, Budget::Period::Month);
     }
+
+    // The desktop's budget bar: the spend of the budget's current period, and its end.
+    void consumerStatusFollowsTheBudgetPeriod()
+    {
+        SpendLedger ledger;
+        ledger.record("me", "p", 1.5, 0, 0, QDate(2026, 10, 31)); // last month
+        ledger.record("me", "p", 2.0, 0, 0, QDate(2026, 11, 23)); // Monday
+        ledger.record("me", "q", 0.5, 0, 0, QDate(2026, 11, 26)); // Thursday
+        ledger.record("you", "p", 9.0, 0, 0, QDate(2026, 11, 26));
+        const QDate thursday(2026, 11, 26);
+
+        const BudgetStatus weekly =
+            ledger.consumerStatus("me", Budget{5.0, Budget::Period::Week}, thursday);
+        QVERIFY(weekly.budget);
+        QCOMPARE(weekly.spentUsd, 2.5);
+        QCOMPARE(weekly.periodStart, QDate(2026, 11, 23));
+        QCOMPARE(weekly.periodEnd, QDate(2026, 11, 30));
+        QVERIFY(!weekly.exhausted());
+
+        const BudgetStatus daily =
+            ledger.consumerStatus("me", Budget{0.5, Budget::Period::Day}, thursday);
+        QCOMPARE(daily.spentUsd, 0.5);
+        QCOMPARE(daily.periodEnd, QDate(2026, 11, 27));
+        QVERIFY(daily.exhausted()); // reached counts as spent, as the gateway refuses then
+
+        // No budget: the calendar month, never exhausted.
+        const BudgetStatus none = ledger.consumerStatus("me", std::nullopt, thursday);
+        QVERIFY(!none.budget);
+        QCOMPARE(none.spentUsd, 2.5);
+        QCOMPARE(none.periodStart, QDate(2026, 11, 1));
+        QCOMPARE(none.periodEnd, QDate(2026, 12, 1));
+        QVERIFY(!none.exhausted());
+
+        // A consumer that never spent, and a zero budget (every call refused).
+        const BudgetStatus fresh =
+            ledger.consumerStatus("nobody", Budget{0.0, Budget::Period::Month}, thursday);
+        QCOMPARE(fresh.spentUsd, 0.0);
+        QVERIFY(fresh.exhausted());
+    }
 };
 
 QTEST_GUILESS_MAIN(TestSpendLedger)
