@@ -553,6 +553,8 @@ bool GatewayHandler::handlePromptApi(HttpExchange *exchange,
     const CompiledPromptApi *api = snapshot.prompts().match(request.path);
     if (!api)
         return false; // drafts too: they are invisible, like draft routes
+    if (RequestRecord *record = exchange->logRecord())
+        record->promptApi = api->name;
     // Every answer of a deprecated prompt API says so, refusals included.
     const auto refuse = [&](HttpResponse response) {
         for (const HttpHeaders::Entry &entry : api->extraHeaders.entries())
@@ -613,6 +615,8 @@ bool GatewayHandler::handlePromptApi(HttpExchange *exchange,
             return refuse(response);
         }
         consumer = found.consumer;
+        if (RequestRecord *record = exchange->logRecord())
+            record->consumer = consumer;
         // The consumer's allow_models decide, as for the AI endpoints.
         if (!snapshot.ai().consumerMayUse(consumer, api->model))
             return refuse(HttpResponse::error(

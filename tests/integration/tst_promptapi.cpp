@@ -10,6 +10,8 @@
 #include <QJsonArray>
 #include <QJsonObject>
 #include <QTemporaryDir>
+#include <QElapsedTimer>
+#include <QDateTime>
 #include <QTest>
 
 #include <memory>
@@ -213,6 +215,40 @@ private Q_SLOTS:
         m_daemon = std::make_unique<DaemonProcess>();
         QVERIFY2(m_daemon->start({QStringLiteral("--config"), config.fileName()}),
                  m_daemon->standardError().constData());
+    }
+
+    // Each call is logged with the prompt API's name, refusals included (issue 7 item 1).
+    void callsLoggedWithThePromptApi()
+    {
+        const QString marker = QStringLiteral("logged-%1").arg(QDateTime::currentMSecsSinceEpoch());
+        QCOMPARE(post("/prompts/echo", QJsonObject{{"text", marker}}).status, 200);
+        QCOMPARE(post("/prompts/echo", QJsonObject{{"text", marker}}, "gh-wrong-key").status, 401);
+        QJsonArray rows;
+        QElapsedTimer waited;
+        waited.start();
+        // The writer commits about every 100 ms: wait (bounded) for both rows.
+        while (waited.elapsed() < 10000) {
+            const HttpResult logs = HttpClient::request(
+                "GET", m_daemon->adminUrl() + "/logs?limit=2",
+                {}, {{"authorization", "Bearer " + m_daemon->adminToken().toUtf8()}});
+            QCOMPARE(logs.status, 200);
+            rows = logs.json().object().value("logs").toArray();
+            if (rows.size() == 2 && rows.at(0).toObject().value("status").toInt() == 401)
+                break;
+            QTest::qWait(50);
+        }
+        QCOMPARE(rows.size(), 2);
+        const QJsonObject refused = rows.at(0).toObject();
+        const QJsonObject answered = rows.at(1).toObject();
+        QCOMPARE(refused.value("status").toInt(), 401);
+        QCOMPARE(refused.value("prompt_api").toString(), QStringLiteral("echo"));
+        QCOMPARE(answered.value("status").toInt(), 200);
+        QCOMPARE(answered.value("prompt_api").toString(), QStringLiteral("echo"));
+        QCOMPARE(answered.value("consumer").toString(), QStringLiteral("me"));
+        QCOMPARE(answered.value("provider").toString(), QStringLiteral("oa"));
+        QVERIFY(answered.value("tokens_in").toInt() > 0);
+        QVERIFY(answered.value("cost_usd").toDouble() > 0);
+        QCOMPARE(answered.value("route").type(), QJsonValue::Null);
     }
 
     void cleanupTestCase()
