@@ -2,6 +2,8 @@
 
 #include "CommandLine.h"
 #include "admin/AdminApi.h"
+#include "admin/AdminEvents.h"
+#include "admin/AdminHandler.h"
 #include "ai/AiCatalog.h"
 #include "cache/ResponseCache.h"
 #include "config/ConfigApplier.h"
@@ -11,6 +13,7 @@
 #include "config/ConfigValidator.h"
 #include "http/HttpServer.h"
 #include "log/RequestLog.h"
+#include "metrics/MetricsRegistry.h"
 #include "policy/ApiKey.h"
 #include "policy/ConsumerDirectory.h"
 #include "policy/RateLimiter.h"
@@ -43,6 +46,8 @@ namespace gh {
 namespace {
 
 const char kTokenFile[] = "admin.token";
+// When this process started (for process_start_time_seconds).
+const qint64 s_processStart = QDateTime::currentMSecsSinceEpoch();
 
 ConfigContext contextFrom(Store &store)
 {
@@ -60,7 +65,17 @@ Gateway::Gateway(QObject *parent)
     , m_cache(std::make_shared<ResponseCache>())
     , m_rateLimiter(std::make_shared<RateLimiter>())
     , m_requestLog(std::make_unique<RequestLog>())
+    , m_metrics(std::make_shared<MetricsRegistry>())
+    , m_events(std::make_unique<AdminEvents>(m_requestLog.get()))
 {
+    connect(m_requestLog.get(), &RequestLog::recordsDropped, this, [this](quint64 total) {
+        m_events->publish("log_dropped", QJsonObject{{"dropped_total", double(total)}});
+    });
+    connect(this, &Gateway::budgetWarning, this,
+            [this](const QJsonObject &warning) { m_events->publish("budget", warning); });
+    connect(this, &Gateway::configChanged, this, [this] {
+        m_events->publish("config", QJsonObject{{"generation", double(m_generation)}});
+    });
     // AI spend reaches the store once a second, off the workers' path.
     auto *spendTimer = new QTimer(this);
     spendTimer->setInterval(1000);
@@ -70,6 +85,7 @@ Gateway::Gateway(QObject *parent)
 
 Gateway::~Gateway()
 {
+    m_events->closeAll();
     // Servers own threads; tear them down before the store and snapshots they reach.
     m_gatewayServer.reset();
     m_adminServer.reset();
@@ -82,6 +98,14 @@ void Gateway::flushSpend()
 {
     if (!m_store || !m_ledger)
         return;
+    for (const SpendLedger::Warning &warning : m_ledger->takeWarnings()) {
+        Q_EMIT budgetWarning(QJsonObject{
+            {"scope", warning.scope == SpendLedger::Warning::Scope::Consumer ? "consumer" : "provider"},
+            {"name", warning.name},
+            {"spent_usd", warning.spent},
+            {"budget_usd", warning.budget.usd},
+            {"period", Budget::periodName(warning.budget.period)}});
+    }
     const QList<SpendLedger::DayRow> rows = m_ledger->takePending();
     if (rows.isEmpty())
         return;
@@ -169,6 +193,7 @@ bool Gateway::open(const GatewayOptions &options)
     m_adminApi = std::make_unique<AdminApi>(*m_store, *m_resolver, m_adminToken);
     m_adminApi->setResponseCache(m_cache.get());
     m_adminApi->setRequestLog(m_requestLog.get());
+    m_adminApi->setMetricsSource([this] { return metricsText(); });
     m_adminApi->setChangeCallback([this] {
         publishSnapshot(); // applies to new requests at once
         Q_EMIT configChanged();
@@ -242,11 +267,14 @@ bool Gateway::start()
     std::shared_ptr<ResponseCache> cache = m_cache;
     std::shared_ptr<RateLimiter> limiter = m_rateLimiter;
     std::shared_ptr<RequestLogWriter> log = m_requestLog->sharedWriter();
+    std::shared_ptr<MetricsRegistry> metrics = m_metrics;
     auto gatewayServer = std::make_unique<HttpServer>(
-        [snapshots, cache, limiter, log]() -> std::unique_ptr<HttpExchangeHandler> {
-            // One log buffer per worker, asked for once on the worker's thread.
+        [snapshots, cache, limiter, log, metrics]() -> std::unique_ptr<HttpExchangeHandler> {
+            // One log buffer and one set of counters per worker, asked for once on the
+            // worker's thread.
             return std::make_unique<GatewayHandler>(*snapshots, 0, cache, limiter,
-                                                    log ? log->addBuffer() : nullptr);
+                                                    log ? log->addBuffer() : nullptr,
+                                                    metrics->addWorker());
         },
         gatewayOptions);
     if (!gatewayServer->listen(m_options.listenAddress, m_options.listenPort)) {
@@ -257,8 +285,12 @@ bool Gateway::start()
     HttpServer::Options adminOptions; // workers = 0: the admin API shares the store's thread
     adminOptions.tls = tls;
     AdminApi *api = m_adminApi.get();
+    AdminEvents *events = m_events.get();
     auto adminServer = std::make_unique<HttpServer>(
-        [api](const HttpRequest &request) { return api->handle(request); }, adminOptions);
+        [api, events]() -> std::unique_ptr<HttpExchangeHandler> {
+            return std::make_unique<AdminHandler>(api, events);
+        },
+        adminOptions);
     if (!adminServer->listen(m_options.adminAddress, m_options.adminPort)) {
         return fail(adminServer->listenError() == HttpServer::ListenError::AddressInUse ? Error::PortInUse
                                                                                         : Error::Other,
@@ -276,6 +308,7 @@ void Gateway::stop(int graceMs)
     if (m_state != State::Running)
         return;
     setState(State::Stopping);
+    m_events->closeAll(); // open /events streams would hold the admin listener's drain
     m_pendingDrains = 0;
     for (HttpServer *server : {m_gatewayServer.get(), m_adminServer.get()}) {
         ++m_pendingDrains;
@@ -356,6 +389,29 @@ QString Gateway::adminUrl() const
 quint64 Gateway::requestsServed() const
 {
     return m_servedBefore + (m_gatewayServer ? m_gatewayServer->requestsServed() : 0);
+}
+
+QByteArray Gateway::metricsText() const
+{
+    MetricsRegistry::Gauges gauges;
+    gauges.openConnections = openConnections();
+    gauges.logWritten = m_requestLog->written();
+    gauges.logDropped = m_requestLog->dropped();
+    gauges.residentBytes = MetricsRegistry::residentBytes();
+    gauges.startTimeSeconds = double(s_processStart) / 1000.0;
+    gauges.configGeneration = m_generation;
+    gauges.cacheEntries = m_cache->count();
+    gauges.cacheBytes = m_cache->bytes();
+    if (const auto snapshot = m_snapshots->current()) {
+        for (const CompiledService &service : snapshot->services()) {
+            for (const ServiceTarget &target : service.targets) {
+                const bool ejected = target.health && target.health->isEjected();
+                const bool down = target.health && target.health->activeState() == TargetHealth::ActiveState::Down;
+                gauges.upstreams.append({service.name, target.url, !ejected && !down, ejected});
+            }
+        }
+    }
+    return m_metrics->render(gauges);
 }
 
 int Gateway::openConnections() const

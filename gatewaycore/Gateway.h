@@ -18,6 +18,8 @@ namespace gh {
 class ResponseCache;
 class RateLimiter;
 class RequestLog;
+class MetricsRegistry;
+class AdminEvents;
 
 class AdminApi;
 class HealthChecker;
@@ -98,6 +100,8 @@ public:
     RequestLog *requestLog() const { return m_requestLog.get(); }
     // The secret store the desktop app and the config use (may report "no keychain").
     SecretStore *secretStore() const { return m_secretStore.get(); }
+    // GET /metrics: the Prometheus text of everything counted so far (docs/metrics.md).
+    QByteArray metricsText() const;
     // The config the gateway workers serve from; bumps with every change.
     quint64 configGeneration() const { return m_generation; }
 
@@ -106,6 +110,9 @@ Q_SIGNALS:
     // Something in the store changed (admin API, config apply): views should reload.
     void configChanged();
     void stopped();
+    // A consumer or provider budget passed 80 % (once per budget and period): scope
+    // "consumer"/"provider", name, spent_usd, budget_usd, period. Also an /events event.
+    void budgetWarning(const QJsonObject &warning);
 
 private:
     bool fail(Error kind, const QString &message);
@@ -141,6 +148,8 @@ private:
     std::unique_ptr<Store> m_store;
     // Its writer thread has its own connection to the store's file.
     std::unique_ptr<RequestLog> m_requestLog;
+    std::shared_ptr<MetricsRegistry> m_metrics; // counters survive stop and start
+    std::unique_ptr<AdminEvents> m_events;      // GET /events subscribers
     std::unique_ptr<SecretStore> m_secretStore;
     std::unique_ptr<SecretResolver> m_resolver;
     std::unique_ptr<AdminApi> m_adminApi;

@@ -91,6 +91,17 @@ HttpResponse AdminApi::handle(const HttpRequest &request)
             return HttpResponse::error(405, QStringLiteral("use GET /health"));
         return health();
     }
+    // Prometheus scrapes from this machine need no token (SPEC §5); from elsewhere
+    // (--allow-remote-admin) they do.
+    if (path == QLatin1String("/metrics") && m_metrics &&
+        (request.peerAddress.isLoopback() || authorized(request))) {
+        if (request.method != "GET" && request.method != "HEAD") {
+            HttpResponse r = HttpResponse::error(405, QStringLiteral("use GET /metrics"));
+            r.headers.set("Allow", "GET, HEAD");
+            return r;
+        }
+        return HttpResponse::text(200, m_metrics(), "text/plain; version=0.0.4; charset=utf-8");
+    }
     if (!authorized(request)) {
         HttpResponse r = HttpResponse::error(
             401, QStringLiteral("missing or wrong admin token: send Authorization: Bearer <token> "
@@ -110,6 +121,12 @@ HttpResponse AdminApi::handle(const HttpRequest &request)
     }
     if (path == QLatin1String("/cache") && m_cache)
         return cache(request);
+    if (path == QLatin1String("/events")) {
+        // An authorized GET never gets here: AdminHandler streams it.
+        HttpResponse r = HttpResponse::error(405, QStringLiteral("use GET /events (server-sent events)"));
+        r.headers.set("Allow", "GET");
+        return r;
+    }
     if (path.startsWith(QLatin1String("/bundles/")))
         return bundles(request, path.mid(9));
     if (path == QLatin1String("/logs") && m_log)

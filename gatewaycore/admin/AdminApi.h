@@ -27,12 +27,15 @@ public:
     void setChangeCallback(std::function<void()> callback) { m_onChange = std::move(callback); }
     // The response cache behind GET/DELETE /cache (none: 404 there).
     void setResponseCache(ResponseCache *cache) { m_cache = cache; }
+    // GET /metrics: the Prometheus text (none: 404 there).
+    void setMetricsSource(std::function<QByteArray()> source) { m_metrics = std::move(source); }
+    // The admin token check (Authorization: Bearer <token>), for AdminHandler's /events.
+    bool authorized(const HttpRequest &request) const;
     // The request log behind GET /logs and GET /stats/usage (read from the store's
     // connection; the log only adds its written/dropped counters). None: 404 there.
     void setRequestLog(RequestLog *log) { m_log = log; }
 
 private:
-    bool authorized(const HttpRequest &request) const;
     HttpResponse health() const;
     HttpResponse getConfig(const HttpRequest &request);
     HttpResponse putConfig(const HttpRequest &request);
@@ -61,6 +64,7 @@ private:
     QString m_token;
     std::function<void()> m_onChange;
     ResponseCache *m_cache = nullptr;
+    std::function<QByteArray()> m_metrics;
     RequestLog *m_log = nullptr;
 };
 

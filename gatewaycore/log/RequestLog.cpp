@@ -83,10 +83,17 @@ void RequestLog::connectNotify(const QMetaMethod &signal)
 
 void RequestLog::disconnectNotify(const QMetaMethod &signal)
 {
-    // Called without a valid signal for disconnect-all; isSignalConnected says the truth.
-    if (m_writer && !isSignalConnected(QMetaMethod::fromSignal(&RequestLog::recordsWritten)))
-        m_writer->setTapEnabled(false);
+    // Called without a valid signal for disconnect-all; isSignalConnected says the truth,
+    // but not from here: QObject::disconnect(Connection) calls this with its lock held,
+    // and isSignalConnected takes the same lock (a deadlock). Ask once the call returned.
     Q_UNUSED(signal)
+    QMetaObject::invokeMethod(
+        this,
+        [this] {
+            if (m_writer && !isSignalConnected(QMetaMethod::fromSignal(&RequestLog::recordsWritten)))
+                m_writer->setTapEnabled(false);
+        },
+        Qt::QueuedConnection);
 }
 
 void RequestLog::publish()

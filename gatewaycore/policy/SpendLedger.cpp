@@ -2,6 +2,8 @@
 
 #include <QJsonObject>
 
+#include <utility>
+
 namespace gh {
 
 namespace {
@@ -136,7 +138,16 @@ QList<SpendLedger::Warning> SpendLedger::record(const QString &consumer, const Q
     row.tokensIn += tokensIn;
     row.tokensOut += tokensOut;
     row.requests += 1;
+    m_unreadWarnings += warnings;
+    while (m_unreadWarnings.size() > 1000)
+        m_unreadWarnings.removeFirst();
     return warnings;
+}
+
+QList<SpendLedger::Warning> SpendLedger::takeWarnings()
+{
+    QMutexLocker lock(&m_mutex);
+    return std::exchange(m_unreadWarnings, {});
 }
 
 double SpendLedger::consumerSpent(const QString &consumer, Budget::Period period,

@@ -78,6 +78,9 @@ public:
     // The records since the last call, summed per day/consumer/provider: what the store
     // still has to add.
     QList<DayRow> takePending();
+    // Every warning record() gave since the last call, oldest first (for the Gateway's
+    // /events; bounded: the oldest go beyond 1000 unread).
+    QList<Warning> takeWarnings();
     // Rows takePending() gave that could not be stored: kept for the next try.
     void returnPending(const QList<DayRow> &rows);
 
@@ -108,6 +111,7 @@ private:
     QHash<Key, double> m_totals;
     QHash<Key, bool> m_warned;
     QHash<QString, DayRow> m_pending; // "day|consumer|provider"
+    QList<Warning> m_unreadWarnings;
 };
 
 } // namespace gh

@@ -9,6 +9,7 @@
 #include "http/HttpExchange.h"
 #include "log/RequestLog.h"
 #include "log/RequestLogBuffer.h"
+#include "metrics/WorkerMetrics.h"
 #include "policy/JwtAuthenticator.h"
 #include "policy/RateLimitGrant.h"
 #include "policy/RateLimitSet.h"
@@ -111,12 +112,14 @@ HttpResponse catalogResponse(const HttpRequest &request, const ConfigSnapshot &s
 GatewayHandler::GatewayHandler(const SnapshotHolder &snapshots, quint64 seed,
                                std::shared_ptr<ResponseCache> cache,
                                std::shared_ptr<RateLimiter> limiter,
-                               std::shared_ptr<RequestLogBuffer> log)
+                               std::shared_ptr<RequestLogBuffer> log,
+                               std::shared_ptr<WorkerMetrics> metrics)
     : m_routing(snapshots, seed)
     , m_random(seed ? seed : QRandomGenerator::global()->generate64())
     , m_cache(std::move(cache))
     , m_limiter(std::move(limiter))
     , m_log(std::move(log))
+    , m_metrics(std::move(metrics))
 {
     m_idPrefix =
         QByteArray::number(QRandomGenerator::global()->generate64(), 16).rightJustified(16, '0');
@@ -194,14 +197,15 @@ void GatewayHandler::handle(HttpExchange *exchange)
 
     // Held for the whole request: a reload never changes a request midway.
     std::shared_ptr<WorkerConfig> config = m_routing.refresh();
-    if (m_log) {
+    if (m_log || m_metrics) {
         if (m_logGeneration != config->generation()) {
             const QJsonObject &settings = config->snapshot().settings();
-            m_logRequests = settings.value(QLatin1String("log_requests")).toBool(true);
-            m_logBodies = settings.value(QLatin1String("log_bodies")).toBool(false);
+            m_logRequests = m_log && settings.value(QLatin1String("log_requests")).toBool(true);
+            m_logBodies = m_logRequests && settings.value(QLatin1String("log_bodies")).toBool(false);
             m_logGeneration = config->generation();
         }
-        if (m_logRequests) {
+        // /metrics counts every request from the same record, logged or not.
+        if (m_logRequests || m_metrics) {
             exchange->enableLogRecord(m_logBodies ? RequestLog::BodyCaptureBytes : 0);
             RequestRecord &record = *exchange->logRecord();
             record.tsMs = QDateTime::currentMSecsSinceEpoch();
@@ -520,7 +524,7 @@ bool GatewayHandler::handleAi(HttpExchange *exchange, const std::shared_ptr<Work
 void GatewayHandler::exchangeFinished(HttpExchange *exchange)
 {
     RequestRecord *record = exchange->logRecord();
-    if (!record || !m_log)
+    if (!record)
         return;
     const qint64 start = exchange->startNs();
     record->latencyMs = double(nowNs() - start) / 1e6;
@@ -541,7 +545,10 @@ void GatewayHandler::exchangeFinished(HttpExchange *exchange)
     } else if (exchange->isAborted() && record->error.isEmpty()) {
         record->error = QStringLiteral("the response was cut off");
     }
-    m_log->push(std::move(*record));
+    if (m_metrics)
+        m_metrics->record(*record);
+    if (m_logRequests)
+        m_log->push(std::move(*record));
 }
 
 bool GatewayHandler::handlePromptApi(HttpExchange *exchange,

@@ -15,6 +15,7 @@ class RateLimitGrant;
 class RateLimitSet;
 class RateLimiter;
 class RequestLogBuffer;
+class WorkerMetrics;
 class ResponseCache;
 class SnapshotHolder;
 
@@ -28,10 +29,12 @@ public:
     // cache: the Gateway's response cache shared by all workers (none: no caching).
     // limiter: the Gateway's rate limits, likewise shared (none: no rate limits).
     // log: this worker's request log buffer (none: no request log).
+    // metrics: this worker's /metrics counters (none: not counted).
     explicit GatewayHandler(const SnapshotHolder &snapshots, quint64 seed = 0,
                             std::shared_ptr<ResponseCache> cache = {},
                             std::shared_ptr<RateLimiter> limiter = {},
-                            std::shared_ptr<RequestLogBuffer> log = {});
+                            std::shared_ptr<RequestLogBuffer> log = {},
+                            std::shared_ptr<WorkerMetrics> metrics = {});
     ~GatewayHandler() override;
 
     void handle(HttpExchange *exchange) override;
@@ -73,6 +76,7 @@ private:
     std::shared_ptr<const RateLimitSet> m_limits; // of m_limitsGeneration
     quint64 m_limitsGeneration = 0;
     std::shared_ptr<RequestLogBuffer> m_log;
+    std::shared_ptr<WorkerMetrics> m_metrics;
     // settings.log_requests / log_bodies of m_logGeneration, read once per config.
     quint64 m_logGeneration = ~quint64(0);
     bool m_logRequests = true;

@@ -291,11 +291,12 @@ void ProxyCall::onFailed(UpstreamError error, const QString &message)
         sendToNextTarget();
         return;
     }
+    // Named before releaseAttempt() forgets the pick.
+    const QString target = m_pick.target ? m_pick.target->url : QString();
     releaseAttempt(false);
     const bool timeout = error == UpstreamError::ConnectTimeout || error == UpstreamError::ReadTimeout;
     failRequest(timeout ? 504 : 502,
-                QStringLiteral("upstream %1 of service %2: %3")
-                    .arg(m_pick.target ? m_pick.target->url : QString(), m_service->name, message),
+                QStringLiteral("upstream %1 of service %2: %3").arg(target, m_service->name, message),
                 timeout ? "upstream_timeout" : "upstream_unavailable");
 }
 
