@@ -16,6 +16,7 @@
 #include "ScriptedUpstream.h"
 
 #include <QDirIterator>
+#include <QElapsedTimer>
 #include <QFile>
 #include <QJsonArray>
 #include <QJsonObject>
@@ -486,11 +487,38 @@ void TestSecretScan::noSecretLeavesTheGateway()
         r = admin("GET", path);
         QVERIFY2(r.status == 200, qPrintable(path));
     }
+    // The request log (SPEC §6), with bodies captured (settings.log_bodies): every call
+    // above is a row; wait (bounded) until the writer has them all.
+    QJsonArray rows;
+    QElapsedTimer waited;
+    waited.start();
+    while (waited.elapsed() < 10000) {
+        rows = admin("GET", QStringLiteral("/logs?limit=500")).json().object().value(QStringLiteral("logs")).toArray();
+        if (rows.size() >= 45)
+            break;
+        QTest::qWait(100);
+    }
+    QVERIFY2(rows.size() >= 45, qPrintable(QStringLiteral("only %1 log rows").arg(rows.size())));
+    bool capturedBodies = false;
+    for (const QJsonValue &row : std::as_const(rows))
+        capturedBodies = capturedBodies || !row.toObject().value(QStringLiteral("request_headers")).isNull();
+    QVERIFY2(capturedBodies, "log_bodies is on: headers must have been captured (and redacted)");
+    QCOMPARE(admin("GET", QStringLiteral("/stats/usage?group_by=consumer")).status, 200);
+    QCOMPARE(HttpClient::request("GET", m_daemon->adminUrl() + QStringLiteral("/metrics")).status, 200);
+    keep(QStringLiteral("metrics"), HttpClient::request("GET", m_daemon->adminUrl() + QStringLiteral("/metrics")));
+
     const QByteArray exported = admin("GET", QStringLiteral("/config")).body;
     QVERIFY(exported.contains("${env:GH_SCAN_CONSUMER_KEY}"));
     QVERIFY(exported.contains("${file:"));
 
-    // Stop the daemon so every buffer (spend, log, WAL) reaches the disk first.
+    // The files as they are while it runs (the WAL holds the latest pages then)...
+    const SecretScanner live(m_secrets);
+    int liveFiles = 0;
+    QList<Finding> whileRunning = live.scanDirectory(m_daemon->dataDir(), &liveFiles);
+    QVERIFY2(whileRunning.isEmpty(), qPrintable(describe(whileRunning)));
+    QVERIFY2(QFile::exists(m_daemon->dataDir() + QStringLiteral("/gatehouse.db-wal")), "expected a WAL while running");
+
+    // ...and after a stop, when every buffer (spend, log, WAL) reached the database.
     QCOMPARE(m_daemon->terminate(), 0);
     const QByteArray output =
         m_daemon->standardError() + m_daemon->process().readAllStandardOutput();
