@@ -308,11 +308,13 @@ void HttpConnection::processInput(QByteArrayView data)
             if (m_exchange && m_exchange->m_responseStarted) {
                 exchangeAbort();
             } else {
+                HttpHeaders extra;
                 if (m_exchange) { // the log shows this answer, not a vanished client
                     m_exchange->m_edgeError = m_parser.errorMessage();
                     m_exchange->noteResponseHead(m_parser.errorStatus(), {}, monotonicNs());
+                    extra = m_exchange->m_errorHeaders;
                 }
-                sendError(m_parser.errorStatus(), m_parser.errorMessage());
+                sendError(m_parser.errorStatus(), m_parser.errorMessage(), extra);
             }
             break;
         }
@@ -435,7 +437,10 @@ bool HttpConnection::exchangeSetBodyLimit(qint64 limit)
     if (m_parser.setBodyLimit(limit))
         return true;
     m_exchange->m_edgeError = m_parser.errorMessage();
-    exchangeRespond(HttpResponse::error(m_parser.errorStatus(), m_parser.errorMessage()));
+    HttpResponse response = HttpResponse::error(m_parser.errorStatus(), m_parser.errorMessage());
+    for (const HttpHeaders::Entry &entry : m_exchange->m_errorHeaders.entries())
+        response.headers.set(entry.first, entry.second);
+    exchangeRespond(response);
     return false;
 }
 
@@ -543,11 +548,13 @@ void HttpConnection::exchangeAbort()
     finish();
 }
 
-void HttpConnection::sendError(int status, const QString &message)
+void HttpConnection::sendError(int status, const QString &message, const HttpHeaders &extra)
 {
     if (m_phase != Phase::Open)
         return;
-    const HttpResponse response = HttpResponse::error(status, message);
+    HttpResponse response = HttpResponse::error(status, message);
+    for (const HttpHeaders::Entry &entry : extra.entries())
+        response.headers.set(entry.first, entry.second);
     m_socket->write(responseHead(status, response.headers, response.body.size(), false, true)
                     + response.body);
     beginClose();

@@ -72,7 +72,7 @@ private:
     void onBytesWritten();
     void onTlsError();
     void processInput(QByteArrayView data);
-    void sendError(int status, const QString &message);
+    void sendError(int status, const QString &message, const HttpHeaders &extra = {});
     QByteArray responseHead(int status, const HttpHeaders &headers, qint64 contentLength,
                             bool chunked, bool close) const;
     void beginClose();

@@ -37,6 +37,10 @@ public:
     // A route's own body limit. False: the body is already known to be too large and a
     // 413 has been answered.
     bool setBodyLimit(qint64 maxBodyBytes);
+    // Fields for an error the connection itself sends for this exchange (a 413 found now or
+    // mid-body): the request id, the route's CORS headers, so a browser can read it.
+    void setErrorHeaders(const HttpHeaders &headers) { m_errorHeaders = headers; }
+    const HttpHeaders &errorHeaders() const { return m_errorHeaders; }
     // Body bytes go to `onData` as they arrive; `onEnd` follows the last. Bytes that came
     // before the receiver was set are delivered at once.
     void setBodyReceiver(BodyReceiver onData, BodyEnd onEnd);
@@ -102,6 +106,7 @@ private:
     QByteArray m_earlyBody; // arrived before a receiver was set
     qint64 m_contentLength;
     qint64 m_startNs;
+    HttpHeaders m_errorHeaders;
     bool m_hasBody;
     bool m_bodyComplete = false;
     bool m_bodyPaused = false;

@@ -359,6 +359,12 @@ void GatewayHandler::handle(HttpExchange *exchange)
         }
     }
 
+    // The connection answers a body over the limit itself (now, or once it is streaming):
+    // with the request id and the route's CORS headers, so a browser app can read why.
+    HttpHeaders errorHeaders;
+    errorHeaders.set("x-gatehouse-request-id", requestId);
+    route.cors.applyToResponse(request.headers, errorHeaders);
+    exchange->setErrorHeaders(errorHeaders);
     if (!exchange->setBodyLimit(route.maxBodyBytes))
         return; // 413 answered
 

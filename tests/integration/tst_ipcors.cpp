@@ -4,11 +4,13 @@
 // stranger's address; IPv6 and IPv4-mapped peers are covered by tst_iprules.
 #include "DaemonProcess.h"
 #include "HttpClient.h"
+#include "RawHttp.h"
 #include "ScriptedUpstream.h"
 
 #include <QFile>
 #include <QJsonObject>
 #include <QTemporaryDir>
+#include <QUrl>
 #include <QTest>
 
 #include <atomic>
@@ -147,6 +149,8 @@ private Q_SLOTS:
                 "     cors: {origins: [\"https://app.example.com\"]}}\n"
                 "  - {name: corsip, match: {paths: [/corsip]}, service: echo, auth: none,\n"
                 "     ip: {allow: [10.0.0.0/8]}, cors: {origins: [\"*\"]}}\n"
+                "  - {name: corssmall, match: {paths: [/corssmall]}, service: echo, auth: none,\n"
+                "     max_body_bytes: 10, cors: {origins: [\"https://app.example.com\"]}}\n"
                 "settings:\n"
                 "  ip: {deny: [10.0.0.0/8, \"fd00::/8\"]}\n"
                 "  cors: {origins: [\"http://localhost:5173\"]}\n")));
@@ -162,6 +166,45 @@ private Q_SLOTS:
         QVERIFY(startDaemon(m_plain, QStringLiteral("plain.yaml"),
                             QStringLiteral("services: [{name: echo, targets: [{url: "
                                            "\"%ECHO%\"}]}]\n")));
+    }
+
+    // A body over the route's limit is refused by the connection itself, at once (length
+    // known) or once a chunked body passes it: both 413s carry the route's CORS headers
+    // and the request id, so the browser app can read why.
+    void tooLargeCarriesCors()
+    {
+        const QByteArray host = QUrl(m_daemon->gatewayUrl()).authority().toUtf8();
+        {
+            RawConnection c;
+            QVERIFY(c.connectTo(m_daemon->gatewayUrl()));
+            QVERIFY(c.send(rawRequest("POST", "/corssmall/x", host, "Origin: https://app.example.com\r\n",
+                                      QByteArray(100, 'x'))));
+            const RawResponse r = c.read();
+            QCOMPARE(r.status, 413);
+            QCOMPARE(r.header("access-control-allow-origin"), QByteArray("https://app.example.com"));
+            QVERIFY(!r.header("x-gatehouse-request-id").isEmpty());
+        }
+        {
+            RawConnection c;
+            QVERIFY(c.connectTo(m_daemon->gatewayUrl()));
+            QVERIFY(c.send("POST /corssmall/y HTTP/1.1\r\nHost: " + host +
+                           "\r\nOrigin: https://app.example.com\r\nTransfer-Encoding: chunked\r\n\r\n"
+                           "8\r\n12345678\r\n8\r\n12345678\r\n0\r\n\r\n"));
+            const RawResponse r = c.read();
+            QCOMPARE(r.status, 413);
+            QCOMPARE(r.header("access-control-allow-origin"), QByteArray("https://app.example.com"));
+            QVERIFY(!r.header("x-gatehouse-request-id").isEmpty());
+        }
+        {
+            // Another origin: refused alike, without an allow header.
+            RawConnection c;
+            QVERIFY(c.connectTo(m_daemon->gatewayUrl()));
+            QVERIFY(c.send(rawRequest("POST", "/corssmall/z", host, "Origin: https://evil.example\r\n",
+                                      QByteArray(100, 'x'))));
+            const RawResponse r = c.read();
+            QCOMPARE(r.status, 413);
+            QVERIFY(r.header("access-control-allow-origin").isEmpty());
+        }
     }
 
     void cleanupTestCase()
