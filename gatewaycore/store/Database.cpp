@@ -4,6 +4,18 @@
 
 namespace gh {
 
+namespace {
+
+// Allocation statistics cost a process-wide mutex on every SQLite allocation (the request
+// log writer allocates per row); nothing reads them. Must precede the first connection.
+void configureSqliteOnce()
+{
+    static const int rc = sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+    Q_UNUSED(rc) // SQLITE_MISUSE if something opened SQLite first: then it stays on
+}
+
+} // namespace
+
 Database::Database() = default;
 
 Database::~Database()
@@ -13,6 +25,7 @@ Database::~Database()
 
 bool Database::open(const QString &path)
 {
+    configureSqliteOnce();
     close();
     m_path = path;
     const QByteArray file = path.toUtf8();
