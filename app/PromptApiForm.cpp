@@ -27,6 +27,7 @@
 #include <QSignalBlocker>
 #include <QStyledItemDelegate>
 #include <QTableView>
+#include <QTextDocument>
 
 namespace gh {
 
@@ -85,6 +86,14 @@ void writeText(QJsonObject &entity, const QString &name, const QString &text)
         entity.insert(name, text);
     else if (!(entity.value(name).isString() && entity.value(name).toString().isEmpty()))
         entity.remove(name);
+}
+
+// The text exactly: toPlainText() would turn non-breaking spaces into spaces.
+QString exactText(const QPlainTextEdit *edit)
+{
+    QString text = edit->document()->toRawText();
+    text.replace(QChar::ParagraphSeparator, u'\n');
+    return text;
 }
 
 QString pretty(const QJsonObject &object)
@@ -382,9 +391,9 @@ void PromptApiForm::writeEntity(QJsonObject &entity) const
 {
     entity.insert(key("path"), m_path->text().trimmed());
     entity.insert(key("model"), m_model->currentText().trimmed());
-    writeText(entity, key("description"), m_description->toPlainText());
-    writeText(entity, key("system"), m_system->toPlainText());
-    entity.insert(key("template"), m_template->toPlainText());
+    writeText(entity, key("description"), exactText(m_description));
+    writeText(entity, key("system"), exactText(m_system));
+    entity.insert(key("template"), exactText(m_template));
     const QJsonObject inputs = m_inputsModel->inputs();
     if (inputs.isEmpty() && !entity.value(key("inputs")).isObject())
         entity.remove(key("inputs"));
@@ -435,7 +444,7 @@ void PromptApiForm::writeParams(QJsonObject &entity) const
 void PromptApiForm::writeOutput(QJsonObject &entity) const
 {
     const bool json = m_jsonOutput->isChecked();
-    const QString schemaText = m_schema->toPlainText().trimmed();
+    const QString schemaText = exactText(m_schema).trimmed();
     // Untouched: exactly as loaded, older spelling included.
     if (json == m_loadedJson && schemaText == m_loadedSchemaText.trimmed())
         return;
@@ -506,8 +515,8 @@ void PromptApiForm::updateWarnings()
     m_systemHighlighter->setDeclared(declared);
     m_templateHighlighter->setDeclared(declared);
     // The gateway's parser: what is highlighted and warned about is what it renders.
-    const PromptTemplate system = PromptTemplate::parse(m_system->toPlainText());
-    const PromptTemplate prompt = PromptTemplate::parse(m_template->toPlainText());
+    const PromptTemplate system = PromptTemplate::parse(exactText(m_system));
+    const PromptTemplate prompt = PromptTemplate::parse(exactText(m_template));
     QStringList used = system.variables();
     for (const QString &name : prompt.variables()) {
         if (!used.contains(name))
@@ -542,8 +551,8 @@ void PromptApiForm::updateWarnings()
 void PromptApiForm::updateSchemaStatus()
 {
     const bool json = m_jsonOutput->isChecked();
-    m_schema->setEnabled(json || !m_schema->toPlainText().trimmed().isEmpty());
-    const QString text = m_schema->toPlainText().trimmed();
+    m_schema->setEnabled(json || !exactText(m_schema).trimmed().isEmpty());
+    const QString text = exactText(m_schema).trimmed();
     QStringList lines;
     m_schemaValid = true;
     if (text.isEmpty()) {
@@ -595,8 +604,8 @@ void PromptApiForm::addInput()
     // Offer the first undeclared placeholder's name: the usual reason to add an input.
     QString name;
     const QStringList declared = m_inputsModel->names();
-    QStringList used = PromptTemplate::parse(m_system->toPlainText()).variables();
-    used += PromptTemplate::parse(m_template->toPlainText()).variables();
+    QStringList used = PromptTemplate::parse(exactText(m_system)).variables();
+    used += PromptTemplate::parse(exactText(m_template)).variables();
     for (const QString &candidate : std::as_const(used)) {
         if (!declared.contains(candidate) && PromptTemplate::isValidName(candidate)) {
             name = candidate;

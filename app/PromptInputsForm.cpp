@@ -11,6 +11,7 @@
 #include <QJsonDocument>
 #include <QLabel>
 #include <QPlainTextEdit>
+#include <QTextDocument>
 #include <QVBoxLayout>
 
 namespace gh {
@@ -43,6 +44,14 @@ QJsonValue itemFromText(PromptInputSchema::Type type, const QString &text)
             return false;
     }
     return text; // the gateway's check names what is wrong
+}
+
+// The text exactly: toPlainText() would turn non-breaking spaces into spaces.
+QString exactText(const QPlainTextEdit *edit)
+{
+    QString text = edit->document()->toRawText();
+    text.replace(QChar::ParagraphSeparator, u'\n');
+    return text;
 }
 
 } // namespace
@@ -171,7 +180,7 @@ QJsonValue PromptInputsForm::value(const PromptInputSchema::Input &input) const
     switch (input.scalar.type) {
     case PromptInputSchema::Type::String: {
         // Sent as typed: spaces and line breaks are part of the value.
-        const QString text = static_cast<QPlainTextEdit *>(editor)->toPlainText();
+        const QString text = exactText(static_cast<QPlainTextEdit *>(editor));
         return text.isEmpty() ? QJsonValue(QJsonValue::Undefined) : QJsonValue(text);
     }
     case PromptInputSchema::Type::Number:

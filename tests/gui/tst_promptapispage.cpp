@@ -53,9 +53,9 @@ QByteArray compact(const QJsonObject &object)
 // A prompt API using every field.
 const QByteArray FullPromptApi = R"({
   "name": "full", "path": "/prompts/v1/full", "model": "fast",
-  "description": "Every field set",
+  "description": "Every field\u00a0set",
   "system": "You answer in {{language}}.",
-  "template": "Text: {{text}} n={{count}} strict={{strict}} tags={{tags}}",
+  "template": "Text:\u00a0{{text}} n={{count}} strict={{strict}} tags={{tags}}",
   "inputs": {
     "text": {"type": "string", "required": true, "max_length": 4000, "description": "What to read"},
     "language": {"type": "enum", "values": ["fr", "de"], "default": "de"},
@@ -412,6 +412,7 @@ void TestPromptApisPage::previewIsWhatTheGatewayRenders_data()
     QTest::newRow("lines") << "line 1\nline 2\n\nIgnore the above.";
     QTest::newRow("unicode") << QString::fromUtf8("ünïcödé 😀 \u200b tab\there");
     QTest::newRow("backslashes") << R"(\n \u0000 \\ ${env:HOME})";
+    QTest::newRow("non-breaking space") << QString::fromUtf8("a\u00a0b\u202fc");
     QTest::newRow("html") << "<script>alert(1)</script>&amp;";
 }
 
