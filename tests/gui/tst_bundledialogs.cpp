@@ -119,7 +119,6 @@ class TestBundleDialogs : public QObject
 
 private Q_SLOTS:
     void initTestCase();
-    void init();
     void exportTreeOffersBundleSectionsOnly();
     void exportSelectionWithWhatItNeeds();
     void exportSavesWhatItShows();
@@ -136,11 +135,6 @@ void TestBundleDialogs::initTestCase()
     QStandardPaths::setTestModeEnabled(true);
     QNetworkProxy::setApplicationProxy(QNetworkProxy::NoProxy);
     qputenv("GH_BUNDLE_TEST_KEY", "sk-bundle-test-secret-value");
-}
-
-void TestBundleDialogs::init()
-{
-    QSettings(QStringLiteral("Gatehouse"), QStringLiteral("Gatehouse")).clear();
 }
 
 void TestBundleDialogs::exportTreeOffersBundleSectionsOnly()

@@ -150,7 +150,6 @@ private:
 
 private Q_SLOTS:
     void initTestCase();
-    void init();
     void inputsModelEditsOnlyWhatItIsTold();
     void roundTripOfEveryField();
     void newPromptApiWritesOnlyWhatWasSet();
@@ -184,11 +183,6 @@ void TestPromptApisPage::initTestCase()
     qputenv("GH_PROMPTPAGE_OPENAI", "test-key-openai");
     if (MockProviderProcess::isAvailable())
         QVERIFY2(m_mock.start(), qPrintable(m_mock.errorString()));
-}
-
-void TestPromptApisPage::init()
-{
-    QSettings(QStringLiteral("Gatehouse"), QStringLiteral("Gatehouse")).clear();
 }
 
 void TestPromptApisPage::inputsModelEditsOnlyWhatItIsTold()
