@@ -20,6 +20,7 @@
 #include <QScopedValueRollback>
 #include <QScrollArea>
 #include <QShortcut>
+#include <QTabWidget>
 #include <QTableView>
 #include <QVBoxLayout>
 
@@ -49,6 +50,7 @@ EntityEditorPage::EntityEditorPage(Gateway *gateway, EntityKind kind, EntityForm
     , m_delete(new QPushButton(tr("Delete"), this))
     , m_summary(ProblemDisplay::createMessageLabel(QStringLiteral("problemSummary"), this))
     , m_status(new QLabel(this))
+    , m_scroll(nullptr)
 {
     m_form->setObjectName(QStringLiteral("entityForm"));
     m_new->setObjectName(QStringLiteral("newButton"));
@@ -73,6 +75,7 @@ EntityEditorPage::EntityEditorPage(Gateway *gateway, EntityKind kind, EntityForm
     scroll->setWidgetResizable(true);
     scroll->setFrameShape(QFrame::NoFrame);
     scroll->setWidget(m_form);
+    m_scroll = scroll;
 
     auto *buttons = new QHBoxLayout;
     buttons->addWidget(m_save);
@@ -148,6 +151,26 @@ EntityEditorPage *EntityEditorPage::createConsumersPage(Gateway *gateway, QWidge
     return new EntityEditorPage(gateway, EntityKind::Consumer, new ConsumerForm(gateway), parent);
 }
 
+void EntityEditorPage::addPaneTab(QWidget *widget, const QString &title)
+{
+    if (!m_tabs) {
+        QWidget *pane = m_scroll->parentWidget();
+        auto *layout = qobject_cast<QVBoxLayout *>(pane->layout());
+        m_tabs = new QTabWidget(pane);
+        m_tabs->setObjectName(QStringLiteral("editorTabs"));
+        m_tabs->setDocumentMode(true);
+        layout->replaceWidget(m_scroll, m_tabs);
+        layout->setStretchFactor(m_tabs, 1);
+        m_tabs->addTab(m_scroll, tr("Definition"));
+    }
+    m_tabs->addTab(widget, title);
+}
+
+void EntityEditorPage::setStatus(const QString &text)
+{
+    m_status->setText(text);
+}
+
 QPushButton *EntityEditorPage::addEntityAction(const QString &text, const QString &objectName)
 {
     auto *button = new QPushButton(text, m_toolBar);
@@ -168,6 +191,8 @@ QString EntityEditorPage::newButtonText() const
         return tr("New Service");
     case EntityKind::Consumer:
         return tr("New Consumer");
+    case EntityKind::PromptApi:
+        return tr("New Prompt API");
     default:
         return tr("New");
     }
@@ -347,6 +372,8 @@ void EntityEditorPage::deleteEntity()
             ? tr("Delete the route “%1”? Requests to it will get 404.").arg(name)
         : kind() == EntityKind::Consumer
             ? tr("Delete the consumer “%1”? Its keys stop working at once.").arg(name)
+        : kind() == EntityKind::PromptApi
+            ? tr("Delete the prompt API “%1”? Calls to its path will get 404.").arg(name)
             : tr("Delete “%1”?").arg(name),
         QMessageBox::Yes | QMessageBox::No, this);
     confirm.setObjectName(QStringLiteral("deleteConfirmBox"));
@@ -405,6 +432,7 @@ void EntityEditorPage::updateButtons()
     m_delete->setEnabled(loaded && !m_form->isNew());
     for (QPushButton *button : std::as_const(m_entityActions))
         button->setEnabled(loaded && !m_form->isNew());
+    updateEntityActions();
 }
 
 } // namespace gh

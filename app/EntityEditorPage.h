@@ -7,6 +7,7 @@
 
 class QLabel;
 class QPushButton;
+class QTabWidget;
 
 namespace gh {
 
@@ -44,6 +45,11 @@ public Q_SLOTS:
 
 protected:
     QString addInstructions() const override;
+    // Puts the form in a tab "Definition" of the editor pane, with `widget` as another tab.
+    void addPaneTab(QWidget *widget, const QString &title);
+    // Called whenever the buttons were updated, for pages with actions of their own.
+    virtual void updateEntityActions() {}
+    void setStatus(const QString &text);
 
 private:
     void currentRowChanged(const QModelIndex &current);
@@ -68,6 +74,8 @@ private:
     QPushButton *m_delete;
     QLabel *m_summary;
     QLabel *m_status;
+    QWidget *m_scroll;
+    QTabWidget *m_tabs = nullptr;
     bool m_syncing = false; // selection changes made by the page itself
 };
 

@@ -1,6 +1,8 @@
 #include "MainWindow.h"
 
 #include "AppSettings.h"
+#include "BundleExportDialog.h"
+#include "BundleImportDialog.h"
 #include "EntityEditorPage.h"
 #include "EntityListPage.h"
 #include "Gateway.h"
@@ -9,6 +11,7 @@
 #include "OverviewPage.h"
 #include "PlaceholderPage.h"
 #include "PlaygroundPage.h"
+#include "PromptApisPage.h"
 #include "ProviderEditorPage.h"
 #include "SettingsPage.h"
 
@@ -17,6 +20,7 @@
 #include <QHBoxLayout>
 #include <QLabel>
 #include <QListWidget>
+#include <QMenuBar>
 #include <QStackedWidget>
 #include <QStatusBar>
 #include <QSystemTrayIcon>
@@ -96,8 +100,7 @@ MainWindow::MainWindow(Gateway *gateway, QWidget *parent)
     addPage(Page::Playground, tr("Playground"), QStringLiteral("playground"),
             new PlaygroundPage(gateway, this));
     addPage(Page::PromptApis, EntityListPage::title(EntityKind::PromptApi),
-            QStringLiteral("prompt-apis"),
-            new EntityListPage(gateway, EntityKind::PromptApi, this));
+            QStringLiteral("prompt-apis"), new PromptApisPage(gateway, this));
     addPage(Page::Consumers, EntityListPage::title(EntityKind::Consumer),
             QStringLiteral("consumers"), EntityEditorPage::createConsumersPage(gateway, this));
     addPage(Page::Traffic, tr("Traffic"), QStringLiteral("traffic"),
@@ -133,6 +136,8 @@ MainWindow::MainWindow(Gateway *gateway, QWidget *parent)
     layout->addWidget(m_pages, 1);
     setCentralWidget(central);
 
+    setupMenus();
+
     m_status->setObjectName(QStringLiteral("statusLabel"));
     statusBar()->addWidget(m_status, 1);
 
@@ -153,6 +158,35 @@ MainWindow::MainWindow(Gateway *gateway, QWidget *parent)
             page = candidate;
     }
     showPage(page);
+}
+
+void MainWindow::setupMenus()
+{
+    QMenu *file = menuBar()->addMenu(tr("&File"));
+    file->setObjectName(QStringLiteral("fileMenu"));
+    QAction *import = file->addAction(tr("&Import Bundle…"), this, &MainWindow::importBundle);
+    import->setObjectName(QStringLiteral("importBundleAction"));
+    import->setToolTip(tr("Preview and apply providers, models, routes and prompt APIs shared "
+                          "from another Gatehouse"));
+    QAction *exportAction =
+        file->addAction(tr("&Export Bundle…"), this, &MainWindow::exportBundle);
+    exportAction->setObjectName(QStringLiteral("exportBundleAction"));
+    exportAction->setToolTip(tr("Save selected entities with what they need, to share them"));
+}
+
+void MainWindow::importBundle()
+{
+    auto *dialog = new BundleImportDialog(m_gateway, this);
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    dialog->show();
+    dialog->browse();
+}
+
+void MainWindow::exportBundle()
+{
+    auto *dialog = new BundleExportDialog(m_gateway, this);
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    dialog->show();
 }
 
 void MainWindow::addPage(Page page, const QString &title, const QString &iconName, QWidget *widget)

@@ -47,6 +47,11 @@ public:
 
     void saveState();
 
+public Q_SLOTS:
+    // File > Import Bundle… / Export Bundle… (docs/bundles.md).
+    void importBundle();
+    void exportBundle();
+
 Q_SIGNALS:
     void quitRequested();
 
@@ -54,6 +59,7 @@ protected:
     void closeEvent(QCloseEvent *event) override;
 
 private:
+    void setupMenus();
     void addPage(Page page, const QString &title, const QString &iconName, QWidget *widget);
     void updateStatus();
 

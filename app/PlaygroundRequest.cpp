@@ -94,9 +94,15 @@ QString PlaygroundRequest::describeError(int status, const QString &reason, cons
 void PlaygroundRequest::start(const QString &gatewayUrl, const QByteArray &apiKey,
                               const PlaygroundParams &params)
 {
+    start(gatewayUrl, apiKey, body(params));
+}
+
+void PlaygroundRequest::start(const QString &gatewayUrl, const QByteArray &apiKey,
+                              const QJsonObject &requestBody)
+{
     stop();
     m_parser.reset();
-    m_stream = params.stream;
+    m_stream = requestBody.value(key("stream")).toBool();
     m_eventStream = false;
     m_done = false;
     m_body.clear();
@@ -106,6 +112,7 @@ void PlaygroundRequest::start(const QString &gatewayUrl, const QByteArray &apiKe
     m_usage = {};
     m_provider.clear();
     m_upstreamModel.clear();
+    m_finishReason.clear();
     m_firstTokenMs = -1;
     m_totalMs = -1;
 
@@ -114,7 +121,7 @@ void PlaygroundRequest::start(const QString &gatewayUrl, const QByteArray &apiKe
         base.chop(1);
     QNetworkRequest request(QUrl(base + QStringLiteral("/v1/chat/completions")));
     request.setHeader(QNetworkRequest::ContentTypeHeader, QByteArrayLiteral("application/json"));
-    request.setRawHeader("accept", params.stream ? "text/event-stream" : "application/json");
+    request.setRawHeader("accept", m_stream ? "text/event-stream" : "application/json");
     if (!apiKey.isEmpty())
         request.setRawHeader("authorization", "Bearer " + apiKey);
     request.setAttribute(QNetworkRequest::CacheLoadControlAttribute,
@@ -124,7 +131,7 @@ void PlaygroundRequest::start(const QString &gatewayUrl, const QByteArray &apiKe
 
     m_state = State::Running;
     m_clock.start();
-    m_reply = m_network->post(request, QJsonDocument(body(params)).toJson(QJsonDocument::Compact));
+    m_reply = m_network->post(request, QJsonDocument(requestBody).toJson(QJsonDocument::Compact));
     connect(m_reply, &QNetworkReply::metaDataChanged, this, &PlaygroundRequest::readHeaders);
     connect(m_reply, &QNetworkReply::readyRead, this, &PlaygroundRequest::readBody);
     connect(m_reply, &QNetworkReply::finished, this, &PlaygroundRequest::replyFinished);
@@ -216,6 +223,9 @@ void PlaygroundRequest::handleChunk(const QJsonObject &chunk)
                                      ? choice.value(key("delta")).toObject()
                                      : choice.value(key("message")).toObject();
         appendText(part.value(key("content")).toString());
+        const QJsonValue reason = choice.value(key("finish_reason"));
+        if (reason.isString())
+            m_finishReason = reason.toString();
     }
     const QJsonValue usage = chunk.value(key("usage"));
     if (usage.isObject())

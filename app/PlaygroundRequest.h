@@ -55,6 +55,9 @@ public:
 
     // gatewayUrl: http://127.0.0.1:4141 (no /v1). A running request is stopped first.
     void start(const QString &gatewayUrl, const QByteArray &apiKey, const PlaygroundParams &params);
+    // The same with a prepared chat completions body (the Prompt APIs page sends the
+    // messages the gateway's prompt renderer built); its "stream" decides streaming.
+    void start(const QString &gatewayUrl, const QByteArray &apiKey, const QJsonObject &body);
     void stop();
 
     State state() const { return m_state; }
@@ -65,6 +68,8 @@ public:
     ChatUsage usage() const { return m_usage; }
     QString provider() const { return m_provider; }
     QString upstreamModel() const { return m_upstreamModel; }
+    // The choice's finish_reason ("stop", "length", ...); empty until one arrived.
+    QString finishReason() const { return m_finishReason; }
     // Milliseconds from sending to the first text, and to the end; -1 until known.
     qint64 firstTokenMs() const { return m_firstTokenMs; }
     qint64 totalMs() const { return m_totalMs; }
@@ -100,6 +105,7 @@ private:
     ChatUsage m_usage;
     QString m_provider;
     QString m_upstreamModel;
+    QString m_finishReason;
     qint64 m_firstTokenMs = -1;
     qint64 m_totalMs = -1;
 };

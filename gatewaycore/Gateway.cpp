@@ -453,6 +453,45 @@ ConfigService::Result Gateway::deleteEntity(EntityKind kind, const QString &key)
     return change([&](ConfigService &service) { return service.deleteEntity(kind, key); });
 }
 
+ConfigBundle::Export Gateway::exportBundle(const ConfigBundle::Selection &selection) const
+{
+    if (!m_store || !m_resolver)
+        return {{}, {{QString(), QStringLiteral("the gateway's data dir is not open")}}};
+    return ConfigService(*m_store, *m_resolver).exportBundle(selection);
+}
+
+ConfigBundle::Plan Gateway::planBundle(const QJsonObject &bundle, ConfigBundle::Mode mode) const
+{
+    if (!m_store || !m_resolver) {
+        ConfigBundle::Plan closed;
+        closed.problems.append({QString(), QStringLiteral("the gateway's data dir is not open")});
+        return closed;
+    }
+    return ConfigService(*m_store, *m_resolver).planBundle(bundle, mode);
+}
+
+ConfigService::Result Gateway::applyBundle(const QJsonObject &bundle, ConfigBundle::Mode mode,
+                                           ConfigBundle::Plan *plan)
+{
+    return change(
+        [&](ConfigService &service) { return service.applyBundle(bundle, mode, plan); });
+}
+
+std::optional<double> Gateway::aiCost(const QString &provider, const QString &upstreamModel,
+                                      const ChatUsage &usage) const
+{
+    const std::shared_ptr<const ConfigSnapshot> snapshot = m_snapshots->current();
+    if (!snapshot)
+        return std::nullopt;
+    const CompiledProvider *compiled = snapshot->ai().provider(provider);
+    if (!compiled)
+        return std::nullopt;
+    const std::optional<ModelPrice> price = snapshot->ai().price(*compiled, upstreamModel);
+    if (!price)
+        return std::nullopt;
+    return PriceTable::cost(*price, usage);
+}
+
 BudgetStatus Gateway::consumerSpend(const QString &consumer, const QDate &day) const
 {
     const QDate when = day.isValid() ? day : QDateTime::currentDateTimeUtc().date();

@@ -12,9 +12,11 @@
 
 #include <functional>
 #include <memory>
+#include <optional>
 
 namespace gh {
 
+struct ChatUsage;
 class ResponseCache;
 class RateLimiter;
 class RequestLog;
@@ -78,6 +80,18 @@ public:
     ConfigService::Result putEntity(EntityKind kind, const QString &key, const QJsonObject &entity);
     ConfigService::Result deleteEntity(EntityKind kind, const QString &key);
     QJsonObject settings() const;
+    // Bundles (docs/bundles.md) for the desktop's export and import dialogs: the admin API's
+    // logic; an applied bundle reaches new requests at once, like any change. Closed: the
+    // export and the plan carry a problem saying so, the apply answers StoreError.
+    ConfigBundle::Export exportBundle(const ConfigBundle::Selection &selection) const;
+    ConfigBundle::Plan planBundle(const QJsonObject &bundle, ConfigBundle::Mode mode) const;
+    ConfigService::Result applyBundle(const QJsonObject &bundle, ConfigBundle::Mode mode,
+                                      ConfigBundle::Plan *plan = nullptr);
+    // What an AI call with this usage cost at the prices the gateway serves with (built-in
+    // table under the config's prices), as the gateway itself computes it; nullopt when the
+    // provider is unknown or the model has no price.
+    std::optional<double> aiCost(const QString &provider, const QString &upstreamModel,
+                                 const ChatUsage &usage) const;
     // Consumer keys for the desktop Consumers page: the admin API's logic, each change
     // published to new requests at once. A closed gateway answers StoreError.
     ConsumerKeyService::Result consumerKeys(const QString &consumer) const;

@@ -61,7 +61,7 @@ PromptTemplate PromptTemplate::parse(const QString &text)
         }
         literal += QStringView(text).mid(i, open - i);
         flush();
-        result.m_segments.append({{}, name});
+        result.m_segments.append({{}, name, open, end - open});
         i = end;
     }
     flush();

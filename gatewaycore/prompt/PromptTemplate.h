@@ -23,6 +23,9 @@ public:
     {
         QString text;     // a literal run; empty for a placeholder
         QString variable; // a placeholder's name; empty for a literal run
+        // A placeholder's place in the parsed text, "{{" to "}}" (editors highlight it).
+        qsizetype sourceStart = -1;
+        qsizetype sourceLength = 0;
     };
 
     static PromptTemplate parse(const QString &text);

@@ -327,7 +327,7 @@ void TestMainWindow::entityPagesExplainEmptyState()
         {MainWindow::Page::Providers, QStringLiteral("/providers/"), QStringLiteral("“New”")},
         {MainWindow::Page::Models, QStringLiteral("/models/"), QStringLiteral("“New”")},
         {MainWindow::Page::PromptApis, QStringLiteral("/prompt-apis/"),
-         QStringLiteral("later version")},
+         QStringLiteral("New Prompt API")},
         {MainWindow::Page::Consumers, QStringLiteral("/consumers/"),
          QStringLiteral("New Consumer")}};
     for (const auto &[page, path, howToAdd] : pages) {

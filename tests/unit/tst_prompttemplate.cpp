@@ -106,6 +106,23 @@ private Q_SLOTS:
         QVERIFY(rendered.startsWith(u'[') && rendered.endsWith(u']'));
     }
 
+    void placeholderPositions()
+    {
+        // Editors highlight exactly the characters the parser took as a placeholder.
+        const QString text = QStringLiteral("{{{a}}} {{ b\n}} {{}} x{{c}}");
+        QList<QString> spans;
+        const PromptTemplate parsed = PromptTemplate::parse(text);
+        for (const PromptTemplate::Segment &segment : parsed.segments()) {
+            if (segment.variable.isEmpty()) {
+                QCOMPARE(segment.sourceStart, -1);
+                continue;
+            }
+            spans.append(text.mid(segment.sourceStart, segment.sourceLength));
+        }
+        QCOMPARE(spans, (QList<QString>{QStringLiteral("{{a}}"), QStringLiteral("{{ b\n}}"),
+                                        QStringLiteral("{{c}}")}));
+    }
+
     void validNames_data()
     {
         QTest::addColumn<QString>("name");
