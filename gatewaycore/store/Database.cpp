@@ -192,6 +192,17 @@ Statement &Statement::bindText(int index, QByteArrayView utf8)
     return *this;
 }
 
+Statement &Statement::bindTextNoCopy(int index, QByteArrayView utf8)
+{
+    if (!m_stmt)
+        return *this;
+    if (utf8.isNull())
+        sqlite3_bind_null(m_stmt, index);
+    else
+        sqlite3_bind_text(m_stmt, index, utf8.data(), int(utf8.size()), SQLITE_STATIC);
+    return *this;
+}
+
 Statement &Statement::bindDouble(int index, double value)
 {
     if (m_stmt)

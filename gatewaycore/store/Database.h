@@ -67,6 +67,9 @@ public:
     Statement &bindNull(int index);
     // UTF-8 text without a QString round trip; a null view binds NULL.
     Statement &bindText(int index, QByteArrayView utf8);
+    // The same without a copy: utf8's bytes must stay unchanged until run() or reset()
+    // (the request log writer binds tens of thousands of strings a second).
+    Statement &bindTextNoCopy(int index, QByteArrayView utf8);
     Statement &bindDouble(int index, double value);
 
     // 1-based index of a named parameter (":name"), 0 if there is none.

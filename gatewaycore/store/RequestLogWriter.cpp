@@ -224,16 +224,17 @@ bool RequestLogWriter::writeBatch(std::vector<RequestRecord> &batch)
         const QByteArray error = r.error.toUtf8();
         const QByteArray requestHeaders = headersJson(r.requestHeaders),
                          responseHeaders = headersJson(r.responseHeaders);
+        // Every bound string (the caches, the locals above, the record) outlives run().
         Statement &s = m_insert;
         s.reset();
         s.bind(1, r.tsMs);
-        s.bindText(2, textOrNull(consumer));
-        s.bindText(3, textOrNull(route));
-        s.bindText(4, textOrNull(promptApi));
-        s.bindText(5, textOrNull(provider));
-        s.bindText(6, textOrNull(model));
-        s.bindText(7, r.method.isNull() ? QByteArrayView("") : QByteArrayView(r.method));
-        s.bindText(8, r.path.isNull() ? QByteArrayView("") : QByteArrayView(r.path));
+        s.bindTextNoCopy(2, textOrNull(consumer));
+        s.bindTextNoCopy(3, textOrNull(route));
+        s.bindTextNoCopy(4, textOrNull(promptApi));
+        s.bindTextNoCopy(5, textOrNull(provider));
+        s.bindTextNoCopy(6, textOrNull(model));
+        s.bindTextNoCopy(7, r.method.isNull() ? QByteArrayView("") : QByteArrayView(r.method));
+        s.bindTextNoCopy(8, r.path.isNull() ? QByteArrayView("") : QByteArrayView(r.path));
         s.bind(9, qint64(r.status));
         s.bindDouble(10, r.latencyMs);
         if (r.upstreamMs)
@@ -246,15 +247,15 @@ bool RequestLogWriter::writeBatch(std::vector<RequestRecord> &batch)
             s.bind(14, *r.tokensOut);
         if (r.costUsd)
             s.bindDouble(15, *r.costUsd);
-        s.bindText(16, textOrNull(r.cache));
+        s.bindTextNoCopy(16, textOrNull(r.cache));
         s.bind(17, r.bytesIn);
         s.bind(18, r.bytesOut);
-        s.bindText(19, textOrNull(error));
-        s.bindText(20, textOrNull(r.requestId));
-        s.bindText(21, textOrNull(requestHeaders));
-        s.bindText(22, textOrNull(r.requestBody));
-        s.bindText(23, textOrNull(responseHeaders));
-        s.bindText(24, textOrNull(r.responseBody));
+        s.bindTextNoCopy(19, textOrNull(error));
+        s.bindTextNoCopy(20, textOrNull(r.requestId));
+        s.bindTextNoCopy(21, textOrNull(requestHeaders));
+        s.bindTextNoCopy(22, textOrNull(r.requestBody));
+        s.bindTextNoCopy(23, textOrNull(responseHeaders));
+        s.bindTextNoCopy(24, textOrNull(r.responseBody));
         ok = s.run();
     }
     m_insert.reset();
