@@ -35,9 +35,11 @@ struct Event
 class EventStream
 {
 public:
-    bool open(const QString &adminUrl, const QByteArray &token)
+    bool open(const QString &adminUrl, const QByteArray &token, int receiveBuffer = 0)
     {
         const QUrl url(adminUrl);
+        if (receiveBuffer > 0)
+            m_socket.setSocketOption(QAbstractSocket::ReceiveBufferSizeSocketOption, receiveBuffer);
         m_socket.connectToHost(url.host(), quint16(url.port()));
         if (!m_socket.waitForConnected(5000))
             return false;
@@ -262,6 +264,29 @@ private Q_SLOTS:
         auto config = stream.waitFor([](const Event &e) { return e.name == "config"; });
         QVERIFY2(config, stream.raw().constData());
         QVERIFY(config->data.value("generation").toInt() > 0);
+    }
+
+    // A client that stops reading costs the gateway at most its high-water mark: events
+    // beyond it are counted, not queued, and a `dropped` event says how many once the
+    // client reads again; the stream then goes on.
+    void slowReaderSkipsInsteadOfBuffering()
+    {
+        EventStream stream;
+        QVERIFY(stream.open(m_daemon->adminUrl(), m_daemon->adminToken().toUtf8(), 4096));
+        QCOMPARE(stream.status(), 200);
+        // Without reading: ~6 MB of request events (4 KiB paths), far beyond the buffers.
+        const QString longPath = QStringLiteral("/nowhere/") + QString(4000, QLatin1Char('x'));
+        for (int i = 0; i < 1500; ++i)
+            QCOMPARE(HttpClient::request("GET", m_daemon->gatewayUrl() + longPath).status, 404);
+        QTest::qWait(600); // the log's next batch
+        auto dropped = stream.waitFor([](const Event &e) { return e.name == "dropped"; }, 15000);
+        QVERIFY2(dropped, stream.raw().left(300).constData());
+        QVERIFY(dropped->data.value("missed").toInt() > 0);
+        // Caught up: new events arrive again.
+        QCOMPARE(HttpClient::request("GET", m_daemon->gatewayUrl() + "/p/after-drop").status, 200);
+        QVERIFY(stream.waitFor([](const Event &e) {
+            return e.name == "request" && e.data.value("path").toString() == QLatin1String("/p/after-drop");
+        }));
     }
 
     void eventsRefusals()
