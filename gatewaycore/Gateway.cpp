@@ -22,6 +22,7 @@
 #include "routing/TargetHealthRegistry.h"
 #include "secrets/KeychainSecretStore.h"
 #include "secrets/SecretResolver.h"
+#include "store/RequestLogReader.h"
 #include "store/RequestLogWriter.h"
 #include "store/Store.h"
 #include "tls/LocalCertificateAuthority.h"
@@ -60,6 +61,7 @@ Gateway::Gateway(QObject *parent)
     , m_cache(std::make_shared<ResponseCache>())
     , m_rateLimiter(std::make_shared<RateLimiter>())
     , m_requestLog(std::make_unique<RequestLog>())
+    , m_logReader(std::make_unique<RequestLogReader>())
 {
     // AI spend reaches the store once a second, off the workers' path.
     auto *spendTimer = new QTimer(this);
@@ -116,6 +118,7 @@ bool Gateway::open(const GatewayOptions &options)
     m_adminApi.reset();
     m_resolver.reset();
     m_requestLog->close();
+    m_logReader->setDatabasePath({});
     m_store.reset();
     setState(State::Closed);
 
@@ -138,6 +141,7 @@ bool Gateway::open(const GatewayOptions &options)
     // After the Store: its migrations made the request_log table the writer prepares for.
     if (!m_requestLog->open(QDir(dir).filePath(Store::fileName()), &error))
         return fail(Error::BadDataDir, error);
+    m_logReader->setDatabasePath(QDir(dir).filePath(Store::fileName()));
     // Budgets count what was spent before a restart: a month back covers every period.
     m_ledger = std::make_shared<SpendLedger>();
     m_ledger->load(m_store->spend().since(QDateTime::currentDateTimeUtc().date().addDays(-62)));

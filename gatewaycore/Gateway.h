@@ -18,6 +18,7 @@ namespace gh {
 class ResponseCache;
 class RateLimiter;
 class RequestLog;
+class RequestLogReader;
 
 class AdminApi;
 class HealthChecker;
@@ -96,6 +97,10 @@ public:
     // The request log (SPEC §6, docs/logging.md): its writer, counters and the coalesced
     // recordsWritten() batches for live views. Open while the data dir is.
     RequestLog *requestLog() const { return m_requestLog.get(); }
+    // Read-only queries of the request log for the desktop pages, off the main thread on
+    // connections of their own (history, one request's bodies, usage, series). Queries
+    // made while the data dir is closed fail with a message.
+    const RequestLogReader *logReader() const { return m_logReader.get(); }
     // The secret store the desktop app and the config use (may report "no keychain").
     SecretStore *secretStore() const { return m_secretStore.get(); }
     // The config the gateway workers serve from; bumps with every change.
@@ -141,6 +146,7 @@ private:
     std::unique_ptr<Store> m_store;
     // Its writer thread has its own connection to the store's file.
     std::unique_ptr<RequestLog> m_requestLog;
+    std::unique_ptr<RequestLogReader> m_logReader; // its queries hold no pointer to us
     std::unique_ptr<SecretStore> m_secretStore;
     std::unique_ptr<SecretResolver> m_resolver;
     std::unique_ptr<AdminApi> m_adminApi;
