@@ -212,6 +212,13 @@ CostsPage::CostsPage(Gateway *gateway, QWidget *parent)
     connect(m_refresh, &QPushButton::clicked, this, &CostsPage::refresh);
     connect(m_exportCsv, &QPushButton::clicked, this, &CostsPage::chooseCsvFile);
     connect(gateway, &Gateway::configChanged, this, &CostsPage::rebuildBudgets);
+    // A data dir opened later (Settings): its numbers, not an old error.
+    connect(gateway, &Gateway::stateChanged, this, [this](Gateway::State state) {
+        if (state == Gateway::State::Stopped && m_lastState == Gateway::State::Closed)
+            refresh();
+        m_lastState = state;
+    });
+    m_lastState = gateway->state();
 
     // New traffic marks the numbers stale; while shown they catch up every few seconds
     // (one query set, not one per batch).

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "Gateway.h"
 #include "store/RequestLogQuery.h"
 
 #include <QDate>
@@ -18,7 +19,6 @@ class QTimer;
 
 namespace gh {
 
-class Gateway;
 class UsageTableModel;
 
 // What AI calls cost over time, from the request log: a stacked chart of cost, tokens or
@@ -136,6 +136,7 @@ private:
     QList<Plotted> m_plotted;
     QList<Plotted> m_budgetLines;
     RequestLogQuery::UsageRow m_total;
+    Gateway::State m_lastState = Gateway::State::Closed;
 };
 
 } // namespace gh

@@ -244,6 +244,16 @@ TrafficPage::TrafficPage(Gateway *gateway, QWidget *parent)
         if (log->dropped() > 0)
             showDropped(log->dropped());
     }
+    // A data dir opened later (Settings) is another log: start over from its history.
+    connect(gateway, &Gateway::stateChanged, this, [this](Gateway::State state) {
+        if (state == Gateway::State::Stopped && m_lastState == Gateway::State::Closed) {
+            m_model->clear();
+            m_historyExhausted = false;
+            loadHistory(HistoryPage);
+        }
+        m_lastState = state;
+    });
+    m_lastState = gateway->state();
     updateCount();
     // After connecting: what is written from now on arrives live, what was written
     // before is in the database when the query runs (prependHistory drops overlaps).
@@ -346,7 +356,10 @@ void TrafficPage::updatePickers()
         QStringList items = values;
         if (!current.isEmpty() && !items.contains(current))
             items.append(current);
-        if (combo->count() - 1 == items.size())
+        QStringList shown;
+        for (int i = 1; i < combo->count(); ++i)
+            shown.append(combo->itemData(i).toString());
+        if (shown == items)
             continue;
         const QSignalBlocker block(combo);
         while (combo->count() > 1)

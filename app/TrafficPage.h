@@ -1,5 +1,7 @@
 #pragma once
 
+#include "Gateway.h"
+
 #include <QWidget>
 
 class QComboBox;
@@ -12,7 +14,6 @@ class QTableView;
 
 namespace gh {
 
-class Gateway;
 class TrafficDetailPane;
 class TrafficFilterModel;
 class TrafficModel;
@@ -85,6 +86,7 @@ private:
     bool m_wasAtBottom = true;
     bool m_historyExhausted = false;
     bool m_loadingHistory = false;
+    Gateway::State m_lastState = Gateway::State::Closed;
 };
 
 } // namespace gh

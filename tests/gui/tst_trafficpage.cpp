@@ -63,6 +63,7 @@ private Q_SLOTS:
     void harExportIsValidHar12();
     void harExportRejections();
     void droppedRecordsShowAWarning();
+    void anotherDataDirStartsOver();
 
 private:
     struct Page
@@ -801,6 +802,30 @@ void TestTrafficPage::droppedRecordsShowAWarning()
     Q_EMIT f.g.gateway.requestLog()->recordsDropped(7);
     QVERIFY(warning->isVisible());
     QVERIFY(warning->text().contains(QStringLiteral("7 request log record(s) were dropped")));
+}
+
+void TestTrafficPage::anotherDataDirStartsOver()
+{
+    TrafficFixture f;
+    QVERIFY(f.ok);
+    Page p(f);
+    QCOMPARE(f.send("GET", QStringLiteral("/api/old-dir")).status, 200);
+    QVERIFY(p.waitRows(1));
+    // Settings → another data dir: the table is that log's, not the old one's.
+    f.g.gateway.stop(100);
+    QVERIFY(QTest::qWaitFor([&] { return f.g.gateway.state() == Gateway::State::Stopped; }, 10000));
+    QTemporaryDir other;
+    GatewayOptions options = f.g.gateway.options();
+    options.dataDir = other.path();
+    QSignalSpy loaded(p.page, &TrafficPage::historyLoaded);
+    QVERIFY(f.g.gateway.open(options));
+    QCOMPARE(p.model->rowCount(), 0);
+    QVERIFY(loaded.wait(10000));
+    QCOMPARE(p.model->rowCount(), 0);
+    QVERIFY(f.g.gateway.start());
+    QCOMPARE(f.send("GET", QStringLiteral("/nowhere-new")).status, 404);
+    QVERIFY(p.waitRows(1));
+    QCOMPARE(p.model->record(0).path, QByteArray("/nowhere-new"));
 }
 
 QTEST_MAIN(TestTrafficPage)
