@@ -57,6 +57,16 @@ void AppSettings::saveGatewayOptions(const GatewayOptions &options)
     s.setValue(remoteAdminKey, options.tls && options.allowRemoteAdmin);
 }
 
+QByteArray AppSettings::headerState(const QString &view)
+{
+    return QSettings(name, name).value(QStringLiteral("headers/") + view).toByteArray();
+}
+
+void AppSettings::setHeaderState(const QString &view, const QByteArray &state)
+{
+    QSettings(name, name).setValue(QStringLiteral("headers/") + view, state);
+}
+
 QByteArray AppSettings::windowGeometry()
 {
     return QSettings(name, name).value(geometryKey).toByteArray();

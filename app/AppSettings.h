@@ -26,6 +26,10 @@ public:
     static void setLastPage(const QString &page);
     static bool trayHintShown();
     static void setTrayHintShown(bool shown);
+    // A table header's QHeaderView::saveState (column order, widths, hidden columns,
+    // sorting), by the view's name ("traffic").
+    static QByteArray headerState(const QString &view);
+    static void setHeaderState(const QString &view, const QByteArray &state);
 };
 
 } // namespace gh

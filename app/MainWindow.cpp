@@ -3,6 +3,7 @@
 #include "AppSettings.h"
 #include "BundleExportDialog.h"
 #include "BundleImportDialog.h"
+#include "CostsPage.h"
 #include "EntityEditorPage.h"
 #include "EntityListPage.h"
 #include "Gateway.h"
@@ -14,6 +15,7 @@
 #include "PromptApisPage.h"
 #include "ProviderEditorPage.h"
 #include "SettingsPage.h"
+#include "TrafficPage.h"
 
 #include <QCloseEvent>
 #include <QCoreApplication>
@@ -104,20 +106,8 @@ MainWindow::MainWindow(Gateway *gateway, QWidget *parent)
     addPage(Page::Consumers, EntityListPage::title(EntityKind::Consumer),
             QStringLiteral("consumers"), EntityEditorPage::createConsumersPage(gateway, this));
     addPage(Page::Traffic, tr("Traffic"), QStringLiteral("traffic"),
-            new PlaceholderPage(
-                tr("Traffic"),
-                tr("A live table of requests passing through the gateway will appear here: time, "
-                   "route or model, status, duration, size, tokens and cost, with a detail pane "
-                   "for each request. It arrives with the request log and observability "
-                   "feature; until then nothing is recorded here."),
-                this));
-    addPage(Page::Costs, tr("Costs"), QStringLiteral("costs"),
-            new PlaceholderPage(
-                tr("Costs"),
-                tr("Spending over time will appear here, per model, provider and consumer, "
-                   "computed from token usage and the price table. It arrives with the request "
-                   "log and observability feature; until then no costs are shown."),
-                this));
+            new TrafficPage(gateway, this));
+    addPage(Page::Costs, tr("Costs"), QStringLiteral("costs"), new CostsPage(gateway, this));
     addPage(Page::Settings, tr("Settings"), QStringLiteral("settings"),
             new SettingsPage(gateway, this));
 

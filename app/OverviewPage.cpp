@@ -2,8 +2,13 @@
 
 #include "Gateway.h"
 #include "GatewayStateText.h"
+#include "LiveStats.h"
+#include "Sparkline.h"
+#include "TrafficModel.h"
 
 #include <QFormLayout>
+#include <QGridLayout>
+#include <QGroupBox>
 #include <QLabel>
 #include <QLocale>
 #include <QPushButton>
@@ -37,6 +42,13 @@ OverviewPage::OverviewPage(Gateway *gateway, QWidget *parent)
     , m_dataDir(valueLabel(QStringLiteral("dataDirLabel"), this))
     , m_error(new QLabel(this))
     , m_startStop(new QPushButton(this))
+    , m_live(new LiveStats(gateway, this))
+    , m_requestsLine(new Sparkline(this))
+    , m_errorsLine(new Sparkline(this))
+    , m_spendLine(new Sparkline(this))
+    , m_requestsRate(valueLabel(QStringLiteral("requestsRateLabel"), this))
+    , m_errorsRate(valueLabel(QStringLiteral("errorsRateLabel"), this))
+    , m_spendToday(valueLabel(QStringLiteral("spendTodayLabel"), this))
 {
     auto *heading = new QLabel(tr("Overview"), this);
     heading->setObjectName(QStringLiteral("pageTitle"));
@@ -73,6 +85,27 @@ OverviewPage::OverviewPage(Gateway *gateway, QWidget *parent)
     form->addRow(tr("Open connections:"), m_openConnections);
     form->addRow(tr("Data directory:"), m_dataDir);
 
+    m_requestsLine->setObjectName(QStringLiteral("requestsSparkline"));
+    m_errorsLine->setObjectName(QStringLiteral("errorsSparkline"));
+    m_spendLine->setObjectName(QStringLiteral("spendSparkline"));
+    auto *live = new QGroupBox(tr("Last two minutes"), this);
+    auto *grid = new QGridLayout(live);
+    const std::tuple<QString, QLabel *, Sparkline *> rows[] = {
+        {tr("Requests/s:"), m_requestsRate, m_requestsLine},
+        {tr("Errors/s:"), m_errorsRate, m_errorsLine},
+        {tr("Spend today (UTC):"), m_spendToday, m_spendLine}};
+    int row = 0;
+    for (const auto &[title, value, line] : rows) {
+        grid->addWidget(new QLabel(title, live), row, 0);
+        grid->addWidget(value, row, 1);
+        grid->addWidget(line, row, 2);
+        ++row;
+    }
+    grid->setColumnStretch(2, 1);
+    grid->setColumnMinimumWidth(1, fontMetrics().horizontalAdvance(QStringLiteral("$0.000000 ")));
+    connect(m_live, &LiveStats::sampled, this, &OverviewPage::refreshLive);
+    refreshLive();
+
     auto *buttons = new QHBoxLayout;
     buttons->addWidget(m_startStop);
     buttons->addStretch();
@@ -80,6 +113,7 @@ OverviewPage::OverviewPage(Gateway *gateway, QWidget *parent)
     auto *layout = new QVBoxLayout(this);
     layout->addWidget(heading);
     layout->addLayout(form);
+    layout->addWidget(live);
     layout->addWidget(m_error);
     layout->addLayout(buttons);
     layout->addStretch();
@@ -175,6 +209,21 @@ void OverviewPage::refreshCounters()
     // Counts survive a stop, so they stay meaningful while stopped.
     m_requestsServed->setText(locale.toString(qulonglong(m_gateway->requestsServed())));
     m_openConnections->setText(locale.toString(m_gateway->openConnections()));
+}
+
+void OverviewPage::refreshLive()
+{
+    const QLocale locale;
+    m_requestsLine->setValues(m_live->requestsPerSecond());
+    m_errorsLine->setValues(m_live->errorsPerSecond());
+    m_spendLine->setValues(m_live->spendToday());
+    m_requestsRate->setText(locale.toString(m_live->requestsPerSecond().constLast(), 'f', 0));
+    m_requestsRate->setToolTip(
+        tr("%n request(s) in the last minute", nullptr, int(m_live->requestsLastMinute())));
+    m_errorsRate->setText(locale.toString(m_live->errorsPerSecond().constLast(), 'f', 0));
+    m_errorsRate->setToolTip(
+        tr("%n error(s) in the last minute", nullptr, int(m_live->errorsLastMinute())));
+    m_spendToday->setText(TrafficModel::formatCost(m_live->currentSpendToday()));
 }
 
 void OverviewPage::showEvent(QShowEvent *event)

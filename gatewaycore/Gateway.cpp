@@ -25,6 +25,7 @@
 #include "routing/TargetHealthRegistry.h"
 #include "secrets/KeychainSecretStore.h"
 #include "secrets/SecretResolver.h"
+#include "store/RequestLogReader.h"
 #include "store/RequestLogWriter.h"
 #include "store/Store.h"
 #include "tls/LocalCertificateAuthority.h"
@@ -67,6 +68,7 @@ Gateway::Gateway(QObject *parent)
     , m_requestLog(std::make_unique<RequestLog>())
     , m_metrics(std::make_shared<MetricsRegistry>())
     , m_events(std::make_unique<AdminEvents>(m_requestLog.get()))
+    , m_logReader(std::make_unique<RequestLogReader>())
 {
     connect(m_requestLog.get(), &RequestLog::recordsDropped, this, [this](quint64 total) {
         m_events->publish("log_dropped", QJsonObject{{"dropped_total", double(total)}});
@@ -140,6 +142,7 @@ bool Gateway::open(const GatewayOptions &options)
     m_adminApi.reset();
     m_resolver.reset();
     m_requestLog->close();
+    m_logReader->setDatabasePath({});
     m_store.reset();
     setState(State::Closed);
 
@@ -162,6 +165,7 @@ bool Gateway::open(const GatewayOptions &options)
     // After the Store: its migrations made the request_log table the writer prepares for.
     if (!m_requestLog->open(QDir(dir).filePath(Store::fileName()), &error))
         return fail(Error::BadDataDir, error);
+    m_logReader->setDatabasePath(QDir(dir).filePath(Store::fileName()));
     // Budgets count what was spent before a restart: a month back covers every period.
     m_ledger = std::make_shared<SpendLedger>();
     m_ledger->load(m_store->spend().since(QDateTime::currentDateTimeUtc().date().addDays(-62)));

@@ -22,6 +22,7 @@ class RateLimiter;
 class RequestLog;
 class MetricsRegistry;
 class AdminEvents;
+class RequestLogReader;
 
 class AdminApi;
 class HealthChecker;
@@ -112,6 +113,10 @@ public:
     // The request log (SPEC §6, docs/logging.md): its writer, counters and the coalesced
     // recordsWritten() batches for live views. Open while the data dir is.
     RequestLog *requestLog() const { return m_requestLog.get(); }
+    // Read-only queries of the request log for the desktop pages, off the main thread on
+    // connections of their own (history, one request's bodies, usage, series). Queries
+    // made while the data dir is closed fail with a message.
+    const RequestLogReader *logReader() const { return m_logReader.get(); }
     // The secret store the desktop app and the config use (may report "no keychain").
     SecretStore *secretStore() const { return m_secretStore.get(); }
     // GET /metrics: the Prometheus text of everything counted so far (docs/metrics.md).
@@ -164,6 +169,7 @@ private:
     std::unique_ptr<RequestLog> m_requestLog;
     std::shared_ptr<MetricsRegistry> m_metrics; // counters survive stop and start
     std::unique_ptr<AdminEvents> m_events;      // GET /events subscribers
+    std::unique_ptr<RequestLogReader> m_logReader; // its queries hold no pointer to us
     std::unique_ptr<SecretStore> m_secretStore;
     std::unique_ptr<SecretResolver> m_resolver;
     std::unique_ptr<AdminApi> m_adminApi;

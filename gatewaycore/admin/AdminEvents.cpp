@@ -79,11 +79,9 @@ void AdminEvents::publish(const QByteArray &event, const QJsonObject &data)
 
 void AdminEvents::onRecords(const QList<RequestRecord> &records)
 {
-    for (const RequestRecord &record : records) {
-        QJsonObject row = RequestLogQuery::toJson(record);
-        row.remove(QStringLiteral("id")); // the database's id is not known on the live tap
-        publish("request", row);
-    }
+    // The rows as /logs gives them, their ids included (GET /logs?before_id= pages on).
+    for (const RequestRecord &record : records)
+        publish("request", RequestLogQuery::toJson(record));
 }
 
 void AdminEvents::remove(HttpExchange *exchange)

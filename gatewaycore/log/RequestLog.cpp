@@ -83,23 +83,20 @@ void RequestLog::connectNotify(const QMetaMethod &signal)
 
 void RequestLog::disconnectNotify(const QMetaMethod &signal)
 {
-    // Called without a valid signal for disconnect-all; isSignalConnected says the truth,
-    // but not from here: QObject::disconnect(Connection) calls this with its lock held,
-    // and isSignalConnected takes the same lock (a deadlock). Ask once the call returned.
+    // Qt may call this with its internal connection mutex held (e.g. from a receiver's
+    // destructor): re-entering QObject here, even isSignalConnected(), can deadlock. The
+    // next publish() looks whether anyone still listens.
     Q_UNUSED(signal)
-    QMetaObject::invokeMethod(
-        this,
-        [this] {
-            if (m_writer && !isSignalConnected(QMetaMethod::fromSignal(&RequestLog::recordsWritten)))
-                m_writer->setTapEnabled(false);
-        },
-        Qt::QueuedConnection);
+    m_listenersChanged = true;
 }
 
 void RequestLog::publish()
 {
     if (!m_writer)
         return;
+    if (m_listenersChanged.exchange(false))
+        m_writer->setTapEnabled(
+            isSignalConnected(QMetaMethod::fromSignal(&RequestLog::recordsWritten)));
     const quint64 drops = m_writer->dropped();
     if (drops > m_reportedDrops) {
         qWarning(

@@ -6,6 +6,7 @@
 #include <QObject>
 #include <QTimer>
 
+#include <atomic>
 #include <memory>
 
 namespace gh {
@@ -63,6 +64,8 @@ private:
     std::shared_ptr<RequestLogWriter> m_writer;
     QTimer m_timer;
     quint64 m_reportedDrops = 0;
+    // A listener went away (disconnectNotify may run on any thread).
+    std::atomic<bool> m_listenersChanged = false;
 };
 
 } // namespace gh

@@ -23,15 +23,16 @@ Database::~Database()
     close();
 }
 
-bool Database::open(const QString &path)
+bool Database::open(const QString &path, Mode mode)
 {
     configureSqliteOnce();
     close();
     m_path = path;
     const QByteArray file = path.toUtf8();
-    const int rc = sqlite3_open_v2(file.constData(), &m_db,
-                                   SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
-                                   nullptr);
+    const int flags = mode == Mode::ReadOnly
+                          ? SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX
+                          : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX;
+    const int rc = sqlite3_open_v2(file.constData(), &m_db, flags, nullptr);
     if (rc != SQLITE_OK) {
         m_lastError = m_db ? QString::fromUtf8(sqlite3_errmsg(m_db))
                            : QString::fromUtf8(sqlite3_errstr(rc));
@@ -42,8 +43,11 @@ bool Database::open(const QString &path)
     // Another process (the desktop app and the daemon share a data dir format) may hold
     // a write lock for a moment; wait rather than fail.
     sqlite3_busy_timeout(m_db, 5000);
-    if (!exec(QStringLiteral("PRAGMA journal_mode=WAL")) || !exec(QStringLiteral("PRAGMA foreign_keys=ON"))
-        || !exec(QStringLiteral("PRAGMA synchronous=NORMAL"))) {
+    // WAL is a property of the file, set by the read-write connection that created it.
+    if (mode == Mode::ReadWrite
+        && (!exec(QStringLiteral("PRAGMA journal_mode=WAL"))
+            || !exec(QStringLiteral("PRAGMA foreign_keys=ON"))
+            || !exec(QStringLiteral("PRAGMA synchronous=NORMAL")))) {
         const QString error = m_lastError;
         close();
         m_lastError = error;

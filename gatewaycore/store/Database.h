@@ -24,8 +24,12 @@ public:
     Database(const Database &) = delete;
     Database &operator=(const Database &) = delete;
 
+    enum class Mode { ReadWrite, ReadOnly };
+
     // Opens (creating if needed) the file, switches to WAL and enables foreign keys.
-    bool open(const QString &path);
+    // ReadOnly: an existing database, no writes possible through this connection (the
+    // desktop's history and chart queries on a thread of their own).
+    bool open(const QString &path, Mode mode = Mode::ReadWrite);
     void close();
     bool isOpen() const { return m_db != nullptr; }
     QString path() const { return m_path; }

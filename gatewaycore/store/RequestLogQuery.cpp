@@ -86,6 +86,37 @@ double percentile(std::vector<double> &values, double q)
     return values[index];
 }
 
+RequestRecord readRecord(const Statement &s)
+{
+    RequestRecord r;
+    r.id = s.int64(0);
+    r.tsMs = s.int64(1);
+    r.consumer = s.text(2);
+    r.route = s.text(3);
+    r.promptApi = s.text(4);
+    r.provider = s.text(5);
+    r.model = s.text(6);
+    r.method = s.text(7).toLatin1();
+    r.path = s.text(8).toUtf8();
+    r.status = int(s.int64(9));
+    r.latencyMs = s.real(10);
+    r.upstreamMs = optionalReal(s, 11);
+    r.ttfbMs = optionalReal(s, 12);
+    r.tokensIn = optionalInt(s, 13);
+    r.tokensOut = optionalInt(s, 14);
+    r.costUsd = optionalReal(s, 15);
+    r.cache = s.text(16).toLatin1();
+    r.bytesIn = s.int64(17);
+    r.bytesOut = s.int64(18);
+    r.error = s.text(19);
+    r.requestId = s.text(20).toLatin1();
+    r.requestHeaders = headersFromJson(s.text(21));
+    r.requestBody = s.text(22).toUtf8();
+    r.responseHeaders = headersFromJson(s.text(23));
+    r.responseBody = s.text(24).toUtf8();
+    return r;
+}
+
 } // namespace
 
 RequestLogQuery::RequestLogQuery(Database &db)
@@ -310,33 +341,7 @@ std::optional<RequestLogQuery::Page> RequestLogQuery::logs(const LogFilter &filt
             page.hasMore = true;
             break;
         }
-        RequestRecord r;
-        r.id = s.int64(0);
-        r.tsMs = s.int64(1);
-        r.consumer = s.text(2);
-        r.route = s.text(3);
-        r.promptApi = s.text(4);
-        r.provider = s.text(5);
-        r.model = s.text(6);
-        r.method = s.text(7).toLatin1();
-        r.path = s.text(8).toUtf8();
-        r.status = int(s.int64(9));
-        r.latencyMs = s.real(10);
-        r.upstreamMs = optionalReal(s, 11);
-        r.ttfbMs = optionalReal(s, 12);
-        r.tokensIn = optionalInt(s, 13);
-        r.tokensOut = optionalInt(s, 14);
-        r.costUsd = optionalReal(s, 15);
-        r.cache = s.text(16).toLatin1();
-        r.bytesIn = s.int64(17);
-        r.bytesOut = s.int64(18);
-        r.error = s.text(19);
-        r.requestId = s.text(20).toLatin1();
-        r.requestHeaders = headersFromJson(s.text(21));
-        r.requestBody = s.text(22).toUtf8();
-        r.responseHeaders = headersFromJson(s.text(23));
-        r.responseBody = s.text(24).toUtf8();
-        page.rows.append(std::move(r));
+        page.rows.append(readRecord(s));
     }
     if (s.failed()) {
         m_error = m_db.lastError();
@@ -419,6 +424,112 @@ std::optional<QList<RequestLogQuery::UsageRow>> RequestLogQuery::usage(const Usa
         rows.append(finishGroup(g));
     if (total)
         *total = finishGroup(all);
+    return rows;
+}
+
+std::optional<QList<RequestLogQuery::SeriesRow>> RequestLogQuery::series(const UsageFilter &filter,
+                                                                         Bucket bucket)
+{
+    QString key;
+    switch (filter.groupBy) {
+    case GroupBy::None:
+    case GroupBy::Day:
+        key = QStringLiteral("NULL");
+        break;
+    default:
+        key = groupByName(filter.groupBy);
+    }
+    QStringList where;
+    if (filter.fromMs)
+        where << QStringLiteral("ts >= :from");
+    if (filter.toMs)
+        where << QStringLiteral("ts < :to");
+    // Integer division floors for the non-negative times of a log: UTC buckets.
+    Statement s = m_db.prepare(
+        QStringLiteral("SELECT (ts / :bucket) * :bucket AS b, %1 AS k, count(*), "
+                       "total(tokens_in), total(tokens_out), total(cost_usd), "
+                       "sum(status >= 400 OR error IS NOT NULL) FROM request_log %2 "
+                       "GROUP BY b, k ORDER BY b, k")
+            .arg(key, where.isEmpty()
+                          ? QString()
+                          : QStringLiteral("WHERE ") + where.join(QStringLiteral(" AND "))));
+    if (!s.isValid()) {
+        m_error = m_db.lastError();
+        return std::nullopt;
+    }
+    s.bind(s.parameterIndex(":bucket"), bucketMs(bucket));
+    if (filter.fromMs)
+        s.bind(s.parameterIndex(":from"), *filter.fromMs);
+    if (filter.toMs)
+        s.bind(s.parameterIndex(":to"), *filter.toMs);
+    QList<SeriesRow> rows;
+    while (s.next()) {
+        SeriesRow row;
+        row.bucketStartMs = s.int64(0);
+        row.key = s.isNull(1) ? QString() : s.text(1);
+        row.requests = s.int64(2);
+        row.tokensIn = qint64(s.real(3));
+        row.tokensOut = qint64(s.real(4));
+        row.costUsd = s.real(5);
+        row.errors = s.int64(6);
+        rows.append(row);
+    }
+    if (s.failed()) {
+        m_error = m_db.lastError();
+        return std::nullopt;
+    }
+    return rows;
+}
+
+std::optional<RequestLogQuery::Totals> RequestLogQuery::totalsSince(qint64 fromMs)
+{
+    // One statement: the sums and the id bound come from the same snapshot.
+    Statement s = m_db.prepare(
+        QStringLiteral("SELECT count(*), total(status >= 400 OR error IS NOT NULL), "
+                       "total(cost_usd), max(id) FROM request_log WHERE ts >= :from"));
+    if (!s.isValid()) {
+        m_error = m_db.lastError();
+        return std::nullopt;
+    }
+    s.bind(s.parameterIndex(":from"), fromMs);
+    if (!s.next()) {
+        m_error = m_db.lastError();
+        return std::nullopt;
+    }
+    Totals totals;
+    totals.requests = s.int64(0);
+    totals.errors = qint64(s.real(1));
+    totals.costUsd = s.real(2);
+    totals.maxId = s.isNull(3) ? 0 : s.int64(3);
+    return totals;
+}
+
+std::optional<QList<RequestRecord>> RequestLogQuery::records(const QList<qint64> &ids)
+{
+    QList<RequestRecord> rows;
+    rows.reserve(ids.size());
+    // In chunks: far below SQLite's bound-parameter limit, one prepared shape per chunk size.
+    constexpr qsizetype Chunk = 500;
+    for (qsizetype start = 0; start < ids.size(); start += Chunk) {
+        const qsizetype n = qMin(Chunk, ids.size() - start);
+        QStringList marks(n, QStringLiteral("?"));
+        Statement s = m_db.prepare(QStringLiteral("SELECT %1 FROM request_log WHERE id IN (%2)")
+                                       .arg(QLatin1String(kRowColumns), marks.join(u',')));
+        if (!s.isValid()) {
+            m_error = m_db.lastError();
+            return std::nullopt;
+        }
+        for (qsizetype i = 0; i < n; ++i)
+            s.bind(int(i + 1), ids.at(start + i));
+        while (s.next())
+            rows.append(readRecord(s));
+        if (s.failed()) {
+            m_error = m_db.lastError();
+            return std::nullopt;
+        }
+    }
+    std::sort(rows.begin(), rows.end(),
+              [](const RequestRecord &a, const RequestRecord &b) { return a.id < b.id; });
     return rows;
 }
 

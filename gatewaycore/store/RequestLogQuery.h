@@ -21,6 +21,8 @@ class RequestLogQuery
 {
 public:
     enum class GroupBy { None, Model, Provider, Consumer, Route, Day };
+    // Time buckets of a series (UTC, like GroupBy::Day and the budgets' periods).
+    enum class Bucket { Hour, Day };
 
     struct LogFilter
     {
@@ -47,6 +49,26 @@ public:
         double p50LatencyMs = 0; // nearest rank
         double p95LatencyMs = 0;
     };
+    // One bucket of one group of a series: the desktop's charts and CSV export.
+    struct SeriesRow
+    {
+        qint64 bucketStartMs = 0; // UTC
+        QString key;              // null: the rows without a value
+        qint64 requests = 0;
+        qint64 tokensIn = 0;
+        qint64 tokensOut = 0;
+        double costUsd = 0;
+        qint64 errors = 0; // as UsageRow::errors
+    };
+    // Totals from a time on, with the newest row they include: a live view adds what it
+    // receives after that id and counts nothing twice.
+    struct Totals
+    {
+        qint64 requests = 0;
+        qint64 errors = 0;
+        double costUsd = 0;
+        qint64 maxId = 0; // 0: no rows
+    };
     struct Page
     {
         QList<RequestRecord> rows; // newest first
@@ -69,6 +91,14 @@ public:
 
     std::optional<Page> logs(const LogFilter &filter);
     std::optional<QList<UsageRow>> usage(const UsageFilter &filter, UsageRow *total = nullptr);
+    // Sums per time bucket and group (filter.groupBy; Day and None: one null key), ordered
+    // by bucket, then key (null first). Buckets without requests are absent.
+    std::optional<QList<SeriesRow>> series(const UsageFilter &filter, Bucket bucket);
+    std::optional<Totals> totalsSince(qint64 fromMs);
+    // Whole rows (captured headers and bodies included) by id, oldest first; ids that no
+    // longer exist (retention) are absent.
+    std::optional<QList<RequestRecord>> records(const QList<qint64> &ids);
+    static qint64 bucketMs(Bucket bucket) { return bucket == Bucket::Hour ? 3600000 : 86400000; }
     QString lastError() const { return m_error; }
 
     static QJsonObject toJson(const RequestRecord &record);

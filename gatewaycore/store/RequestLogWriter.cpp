@@ -215,7 +215,7 @@ bool RequestLogWriter::writeBatch(std::vector<RequestRecord> &batch)
     Transaction tx(m_db);
     bool ok = tx.isActive();
     Utf8Cache consumers, routes, promptApis, providers, models;
-    for (const RequestRecord &r : batch) {
+    for (RequestRecord &r : batch) {
         if (!ok)
             break;
         const QByteArray &consumer = consumers(r.consumer), &route = routes(r.route),
@@ -257,6 +257,8 @@ bool RequestLogWriter::writeBatch(std::vector<RequestRecord> &batch)
         s.bindTextNoCopy(23, textOrNull(responseHeaders));
         s.bindTextNoCopy(24, textOrNull(r.responseBody));
         ok = s.run();
+        // Live views find the stored row (bodies, replay, export) by its id.
+        r.id = ok ? m_db.lastInsertRowId() : 0;
     }
     m_insert.reset();
     ok = ok && tx.commit();

@@ -5,11 +5,13 @@
 #include "log/Redaction.h"
 #include "log/RequestLogBuffer.h"
 #include "store/RequestLogQuery.h"
+#include "store/RequestLogReader.h"
 #include "store/RequestLogWriter.h"
 #include "store/Store.h"
 
 #include <QDateTime>
 #include <QDeadlineTimer>
+#include <QFile>
 #include <QSet>
 #include <QTemporaryDir>
 #include <QTest>
@@ -470,6 +472,112 @@ private Q_SLOTS:
         QCOMPARE(taken.at(1).tsMs, 3);
         QCOMPARE(overflow, quint64(0));
         QVERIFY(writer.takeWritten().isEmpty());
+        // Each carries the id of its row: live views read bodies and export by it.
+        QVERIFY(taken.at(0).id > 0);
+        QCOMPARE(taken.at(1).id, taken.at(0).id + 1);
+        RequestLogQuery query(m_store->database());
+        const auto rows = query.records({taken.at(1).id, taken.at(0).id, 999999});
+        QVERIFY(rows);
+        QCOMPARE(rows->size(), 2); // oldest first; an unknown id is absent
+        QCOMPARE(rows->at(0).route, QStringLiteral("a"));
+        QCOMPARE(rows->at(1).path, QByteArray("/x"));
+    }
+
+    void seriesTotalsAndRecordsForTheDesktop()
+    {
+        RequestLogWriter writer;
+        QString error;
+        QVERIFY2(writer.open(dbPath(), &error), qPrintable(error));
+        auto buffer = writer.addBuffer();
+        const qint64 t0 =
+            QDateTime(QDate(2025, 3, 1), QTime(10, 15), QTimeZone::utc()).toMSecsSinceEpoch();
+        const auto ai = [&](qint64 ts, const QString &model, const QString &consumer, double cost,
+                            int status = 200) {
+            RequestRecord r = record(ts, QString(), status);
+            r.model = model;
+            r.consumer = consumer;
+            r.tokensIn = 100;
+            r.tokensOut = 10;
+            r.costUsd = cost;
+            return r;
+        };
+        QVERIFY(buffer->push(ai(t0, QStringLiteral("m1"), QStringLiteral("alice"), 0.5)));
+        QVERIFY(buffer->push(ai(t0 + 60000, QStringLiteral("m1"), QStringLiteral("bob"), 0.25, 502)));
+        QVERIFY(buffer->push(ai(t0 + 3600000, QStringLiteral("m2"), QStringLiteral("alice"), 1)));
+        QVERIFY(buffer->push(record(t0 + kDay, QStringLiteral("route")))); // next day, no model
+        QVERIFY(writer.flush());
+        RequestLogQuery query(m_store->database());
+
+        RequestLogQuery::UsageFilter filter;
+        filter.groupBy = RequestLogQuery::GroupBy::Model;
+        auto hours = query.series(filter, RequestLogQuery::Bucket::Hour);
+        QVERIFY(hours);
+        QCOMPARE(hours->size(), 3);
+        const qint64 hour10 = t0 - 15 * 60000;
+        QCOMPARE(hours->at(0).bucketStartMs, hour10);
+        QCOMPARE(hours->at(0).key, QStringLiteral("m1"));
+        QCOMPARE(hours->at(0).requests, qint64(2));
+        QCOMPARE(hours->at(0).tokensIn, qint64(200));
+        QCOMPARE(hours->at(0).costUsd, 0.75);
+        QCOMPARE(hours->at(0).errors, qint64(1));
+        QCOMPARE(hours->at(1).bucketStartMs, hour10 + 3600000);
+        QCOMPARE(hours->at(1).key, QStringLiteral("m2"));
+        QVERIFY(hours->at(2).key.isNull()); // the route's row: no model
+        QCOMPARE(hours->at(2).tokensIn, qint64(0));
+
+        filter.groupBy = RequestLogQuery::GroupBy::Consumer;
+        filter.fromMs = hour10;
+        filter.toMs = hour10 + kDay; // the next day's row is out
+        auto days = query.series(filter, RequestLogQuery::Bucket::Day);
+        QVERIFY(days);
+        QCOMPARE(days->size(), 2);
+        QCOMPARE(days->at(0).bucketStartMs, t0 - t0 % kDay);
+        QCOMPARE(days->at(0).key, QStringLiteral("alice"));
+        QCOMPARE(days->at(0).costUsd, 1.5);
+        QCOMPARE(days->at(1).key, QStringLiteral("bob"));
+
+        auto totals = query.totalsSince(t0 + 1);
+        QVERIFY(totals);
+        QCOMPARE(totals->requests, qint64(3));
+        QCOMPARE(totals->errors, qint64(1));
+        QCOMPARE(totals->costUsd, 1.25);
+        QCOMPARE(totals->maxId, countRows(*m_store));
+        auto none = query.totalsSince(t0 + 2 * kDay);
+        QVERIFY(none);
+        QCOMPARE(none->requests, qint64(0));
+        QCOMPARE(none->maxId, qint64(0));
+    }
+
+    void readerRunsOffTheCallingThreadOnAReadOnlyConnection()
+    {
+        RequestLogWriter writer;
+        QString error;
+        QVERIFY2(writer.open(dbPath(), &error), qPrintable(error));
+        QVERIFY(writer.addBuffer()->push(record(5, QStringLiteral("r"))));
+        QVERIFY(writer.flush());
+        RequestLogReader reader;
+        auto closed = reader.logs({}).result();
+        QVERIFY(!closed.value);
+        QVERIFY(closed.error.contains(QStringLiteral("not open")));
+        reader.setDatabasePath(dbPath());
+        auto page = reader.logs({}).result();
+        QVERIFY2(page.value, qPrintable(page.error));
+        QCOMPARE(page.value->rows.size(), 1);
+        QCOMPARE(page.value->rows.first().route, QStringLiteral("r"));
+        auto usage = reader.usage({}).result();
+        QVERIFY(usage.value);
+        QCOMPARE(usage.value->total.requests, qint64(1));
+        // Read-only: the connection cannot change the log.
+        Database ro;
+        QVERIFY(ro.open(dbPath(), Database::Mode::ReadOnly));
+        QVERIFY(!ro.exec(QStringLiteral("DELETE FROM request_log")));
+        QCOMPARE(countRows(*m_store), qint64(1));
+        // A file that is not there fails with the reason, never creates it.
+        reader.setDatabasePath(m_tmp->filePath(QStringLiteral("missing.db")));
+        auto missing = reader.records({1}).result();
+        QVERIFY(!missing.value);
+        QVERIFY(missing.error.contains(QStringLiteral("cannot read the request log")));
+        QVERIFY(!QFile::exists(m_tmp->filePath(QStringLiteral("missing.db"))));
     }
 
     // --- RequestLogQuery --------------------------------------------------------------
