@@ -14,6 +14,7 @@
 #include "store/RequestLogReader.h"
 
 #include <QJsonDocument>
+#include <QElapsedTimer>
 #include <QTest>
 
 #include "TestGateway.h"
@@ -88,6 +89,7 @@ struct TrafficFixture
     HttpResult send(const QByteArray &method, const QString &path, const QByteArray &body = {},
                     QList<std::pair<QByteArray, QByteArray>> headers = {})
     {
+        ++sent;
         return HttpClient::request(method, g.gateway.gatewayUrl() + path, body, headers);
     }
 
@@ -120,12 +122,28 @@ struct TrafficFixture
         return good && flush();
     }
 
-    // Everything answered is in the database.
-    bool flush() { return g.gateway.requestLog()->flush(); }
+    // Everything answered is in the database. A record is pushed when its exchange ends on
+    // the worker, which can be just after the client read the answer: wait (bounded) until
+    // as many rows were written as requests were sent.
+    bool flush()
+    {
+        QElapsedTimer waited;
+        waited.start();
+        while (true) {
+            if (!g.gateway.requestLog()->flush())
+                return false;
+            if (g.gateway.requestLog()->written() >= sent)
+                return true;
+            if (waited.elapsed() > 10000)
+                return false;
+            QTest::qWait(10);
+        }
+    }
 
     ScriptedUpstream upstream;
     TestGateway g;
     bool ok = false;
+    quint64 sent = 0; // requests sent through send()
     QByteArray aliceKey;
     QByteArray bobKey;
 };
