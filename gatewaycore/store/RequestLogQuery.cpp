@@ -17,6 +17,17 @@ namespace gh {
 
 namespace {
 
+// Time filters as id ranges from request_log_blocks (no per-row ts index): the blocks that
+// may hold a row in range bound the ids, the ts test stays exact.
+const char kSinceRange[] =
+    "ts >= :since AND id >= (SELECT coalesce(min(first_id), 9223372036854775807) "
+    "FROM request_log_blocks WHERE max_ts >= :since)";
+const char kFromRange[] =
+    "ts >= :from AND id >= (SELECT coalesce(min(first_id), 9223372036854775807) "
+    "FROM request_log_blocks WHERE max_ts >= :from)";
+const char kToRange[] =
+    "ts < :to AND id <= (SELECT coalesce(max(last_id), -1) FROM request_log_blocks WHERE min_ts < :to)";
+
 const char kRowColumns[] =
     "id, ts, consumer, route, prompt_api, provider, model, method, path, status, latency_ms, "
     "upstream_ms, ttfb_ms, tokens_in, tokens_out, cost_usd, cache, bytes_in, bytes_out, error, "
@@ -295,7 +306,7 @@ std::optional<RequestLogQuery::Page> RequestLogQuery::logs(const LogFilter &filt
 {
     QStringList where;
     if (filter.sinceMs)
-        where << QStringLiteral("ts >= :since");
+        where << QLatin1String(kSinceRange);
     if (filter.beforeId)
         where << QStringLiteral("id < :before");
     if (!filter.route.isEmpty())
@@ -366,9 +377,9 @@ std::optional<QList<RequestLogQuery::UsageRow>> RequestLogQuery::usage(const Usa
     }
     QStringList where;
     if (filter.fromMs)
-        where << QStringLiteral("ts >= :from");
+        where << QLatin1String(kFromRange);
     if (filter.toMs)
-        where << QStringLiteral("ts < :to");
+        where << QLatin1String(kToRange);
     Statement s = m_db.prepare(
         QStringLiteral("SELECT %1, status, error IS NOT NULL, tokens_in, tokens_out, cost_usd, "
                        "latency_ms FROM request_log %2 ORDER BY id")
@@ -441,9 +452,9 @@ std::optional<QList<RequestLogQuery::SeriesRow>> RequestLogQuery::series(const U
     }
     QStringList where;
     if (filter.fromMs)
-        where << QStringLiteral("ts >= :from");
+        where << QLatin1String(kFromRange);
     if (filter.toMs)
-        where << QStringLiteral("ts < :to");
+        where << QLatin1String(kToRange);
     // Integer division floors for the non-negative times of a log: UTC buckets.
     Statement s = m_db.prepare(
         QStringLiteral("SELECT (ts / :bucket) * :bucket AS b, %1 AS k, count(*), "
@@ -486,7 +497,7 @@ std::optional<RequestLogQuery::Totals> RequestLogQuery::totalsSince(qint64 fromM
     // One statement: the sums and the id bound come from the same snapshot.
     Statement s = m_db.prepare(
         QStringLiteral("SELECT count(*), total(status >= 400 OR error IS NOT NULL), "
-                       "total(cost_usd), max(id) FROM request_log WHERE ts >= :from"));
+                       "total(cost_usd), max(id) FROM request_log WHERE %1").arg(QLatin1String(kFromRange)));
     if (!s.isValid()) {
         m_error = m_db.lastError();
         return std::nullopt;

@@ -61,15 +61,17 @@ RequestLogWriter::~RequestLogWriter()
     stop();
 }
 
-QString RequestLogWriter::insertSql()
+QString RequestLogWriter::insertSql(int rows)
 {
-    return QStringLiteral(
+    QString sql = QStringLiteral(
         "INSERT INTO request_log (ts, consumer, route, prompt_api, provider, model, method, path, "
         "status, latency_ms, upstream_ms, ttfb_ms, tokens_in, tokens_out, cost_usd, cache, "
-        "bytes_in, "
-        "bytes_out, error, request_id, request_headers, request_body, response_headers, "
-        "response_body) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, "
-        "?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23, ?24)");
+        "bytes_in, bytes_out, error, request_id, request_headers, request_body, response_headers, "
+        "response_body) VALUES ");
+    const QString row = QStringLiteral("(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
+    for (int i = 0; i < rows; ++i)
+        sql += (i ? QStringLiteral(",") : QString()) + row;
+    return sql;
 }
 
 bool RequestLogWriter::open(const QString &databasePath, QString *error)
@@ -81,13 +83,27 @@ bool RequestLogWriter::open(const QString &databasePath, QString *error)
         return false;
     }
     m_insert = m_db.prepare(insertSql());
-    m_expire = m_db.prepare(
-        QStringLiteral("DELETE FROM request_log WHERE id IN "
-                       "(SELECT id FROM request_log WHERE ts < ?1 ORDER BY ts LIMIT ?2)"));
-    if (!m_insert.isValid() || !m_expire.isValid()) {
+    m_insertMany = m_db.prepare(insertSql(RowsPerInsert));
+    m_insertBlock = m_db.prepare(QStringLiteral(
+        "INSERT INTO request_log_blocks (first_id, last_id, min_ts, max_ts) VALUES (?1, ?2, ?3, ?4)"));
+    // Old rows, oldest ids first, only up to the last block that may hold one (blocks
+    // bound the scan; the ts test stays exact).
+    m_expire = m_db.prepare(QStringLiteral(
+        "DELETE FROM request_log WHERE id IN (SELECT id FROM request_log WHERE "
+        "id <= (SELECT coalesce(max(last_id), -1) FROM request_log_blocks WHERE min_ts < ?1) "
+        "AND ts < ?1 ORDER BY id LIMIT ?2)"));
+    // Blocks whose rows are all gone.
+    m_expireBlocks = m_db.prepare(QStringLiteral(
+        "DELETE FROM request_log_blocks WHERE last_id < "
+        "(SELECT coalesce(min(id), 9223372036854775807) FROM request_log)"));
+    if (!m_insert.isValid() || !m_insertMany.isValid() || !m_insertBlock.isValid() || !m_expire.isValid() ||
+        !m_expireBlocks.isValid()) {
         *error = QStringLiteral("request log: %1 (is the schema migrated?)").arg(m_db.lastError());
         m_insert = {};
+        m_insertMany = {};
+        m_insertBlock = {};
         m_expire = {};
+        m_expireBlocks = {};
         m_db.close();
         return false;
     }
@@ -110,7 +126,10 @@ void RequestLogWriter::stop()
     m_wake.notify_all();
     m_thread.join();
     m_insert = {};
+    m_insertMany = {};
+    m_insertBlock = {};
     m_expire = {};
+    m_expireBlocks = {};
     m_db.close();
 }
 
@@ -215,52 +234,76 @@ bool RequestLogWriter::writeBatch(std::vector<RequestRecord> &batch)
     Transaction tx(m_db);
     bool ok = tx.isActive();
     Utf8Cache consumers, routes, promptApis, providers, models;
-    for (RequestRecord &r : batch) {
-        if (!ok)
-            break;
-        const QByteArray &consumer = consumers(r.consumer), &route = routes(r.route),
-                         &promptApi = promptApis(r.promptApi), &provider = providers(r.provider),
-                         &model = models(r.model);
-        const QByteArray error = r.error.toUtf8();
-        const QByteArray requestHeaders = headersJson(r.requestHeaders),
-                         responseHeaders = headersJson(r.responseHeaders);
-        // Every bound string (the caches, the locals above, the record) outlives run().
-        Statement &s = m_insert;
+    // Per row, what is converted for it; alive until its statement ran (bound without copies).
+    struct RowText
+    {
+        QByteArray error, requestHeaders, responseHeaders;
+    };
+    std::vector<RowText> texts(std::min<std::size_t>(batch.size(), RowsPerInsert));
+    const auto bindRow = [&](Statement &s, int base, const RequestRecord &r, RowText &t) {
+        t.error = r.error.toUtf8();
+        t.requestHeaders = headersJson(r.requestHeaders);
+        t.responseHeaders = headersJson(r.responseHeaders);
+        const auto optionalDouble = [&s](int index, const std::optional<double> &v) {
+            v ? s.bindDouble(index, *v) : s.bindNull(index);
+        };
+        const auto optionalInt = [&s](int index, const std::optional<qint64> &v) {
+            v ? s.bind(index, *v) : s.bindNull(index);
+        };
+        s.bind(base + 1, r.tsMs);
+        s.bindTextNoCopy(base + 2, textOrNull(consumers(r.consumer)));
+        s.bindTextNoCopy(base + 3, textOrNull(routes(r.route)));
+        s.bindTextNoCopy(base + 4, textOrNull(promptApis(r.promptApi)));
+        s.bindTextNoCopy(base + 5, textOrNull(providers(r.provider)));
+        s.bindTextNoCopy(base + 6, textOrNull(models(r.model)));
+        s.bindTextNoCopy(base + 7, r.method.isNull() ? QByteArrayView("") : QByteArrayView(r.method));
+        s.bindTextNoCopy(base + 8, r.path.isNull() ? QByteArrayView("") : QByteArrayView(r.path));
+        s.bind(base + 9, qint64(r.status));
+        s.bindDouble(base + 10, r.latencyMs);
+        optionalDouble(base + 11, r.upstreamMs);
+        optionalDouble(base + 12, r.ttfbMs);
+        optionalInt(base + 13, r.tokensIn);
+        optionalInt(base + 14, r.tokensOut);
+        optionalDouble(base + 15, r.costUsd);
+        s.bindTextNoCopy(base + 16, textOrNull(r.cache));
+        s.bind(base + 17, r.bytesIn);
+        s.bind(base + 18, r.bytesOut);
+        s.bindTextNoCopy(base + 19, textOrNull(t.error));
+        s.bindTextNoCopy(base + 20, textOrNull(r.requestId));
+        s.bindTextNoCopy(base + 21, textOrNull(t.requestHeaders));
+        s.bindTextNoCopy(base + 22, textOrNull(r.requestBody));
+        s.bindTextNoCopy(base + 23, textOrNull(t.responseHeaders));
+        s.bindTextNoCopy(base + 24, textOrNull(r.responseBody));
+    };
+    std::size_t next = 0;
+    while (ok && next < batch.size()) {
+        // Full groups in one statement, the rest one by one.
+        const std::size_t rows = batch.size() - next >= std::size_t(RowsPerInsert) ? RowsPerInsert : 1;
+        Statement &s = rows > 1 ? m_insertMany : m_insert;
         s.reset();
-        s.bind(1, r.tsMs);
-        s.bindTextNoCopy(2, textOrNull(consumer));
-        s.bindTextNoCopy(3, textOrNull(route));
-        s.bindTextNoCopy(4, textOrNull(promptApi));
-        s.bindTextNoCopy(5, textOrNull(provider));
-        s.bindTextNoCopy(6, textOrNull(model));
-        s.bindTextNoCopy(7, r.method.isNull() ? QByteArrayView("") : QByteArrayView(r.method));
-        s.bindTextNoCopy(8, r.path.isNull() ? QByteArrayView("") : QByteArrayView(r.path));
-        s.bind(9, qint64(r.status));
-        s.bindDouble(10, r.latencyMs);
-        if (r.upstreamMs)
-            s.bindDouble(11, *r.upstreamMs);
-        if (r.ttfbMs)
-            s.bindDouble(12, *r.ttfbMs);
-        if (r.tokensIn)
-            s.bind(13, *r.tokensIn);
-        if (r.tokensOut)
-            s.bind(14, *r.tokensOut);
-        if (r.costUsd)
-            s.bindDouble(15, *r.costUsd);
-        s.bindTextNoCopy(16, textOrNull(r.cache));
-        s.bind(17, r.bytesIn);
-        s.bind(18, r.bytesOut);
-        s.bindTextNoCopy(19, textOrNull(error));
-        s.bindTextNoCopy(20, textOrNull(r.requestId));
-        s.bindTextNoCopy(21, textOrNull(requestHeaders));
-        s.bindTextNoCopy(22, textOrNull(r.requestBody));
-        s.bindTextNoCopy(23, textOrNull(responseHeaders));
-        s.bindTextNoCopy(24, textOrNull(r.responseBody));
+        for (std::size_t k = 0; k < rows; ++k)
+            bindRow(s, int(k) * 24, batch[next + k], texts[k]);
         ok = s.run();
-        // Live views find the stored row (bodies, replay, export) by its id.
-        r.id = ok ? m_db.lastInsertRowId() : 0;
+        // Live views find the stored row (bodies, replay, export) by its id; one statement's
+        // rows get consecutive ids, the last one known.
+        const qint64 last = ok ? m_db.lastInsertRowId() : 0;
+        for (std::size_t k = 0; k < rows; ++k)
+            batch[next + k].id = ok ? last - qint64(rows - 1 - k) : 0;
+        s.reset();
+        next += rows;
     }
     m_insert.reset();
+    if (ok && !batch.empty()) {
+        qint64 minTs = batch.front().tsMs, maxTs = batch.front().tsMs;
+        for (const RequestRecord &r : batch) {
+            minTs = qMin(minTs, r.tsMs);
+            maxTs = qMax(maxTs, r.tsMs);
+        }
+        m_insertBlock.reset();
+        m_insertBlock.bind(1, batch.front().id).bind(2, batch.back().id).bind(3, minTs).bind(4, maxTs);
+        ok = m_insertBlock.run();
+        m_insertBlock.reset();
+    }
     ok = ok && tx.commit();
     if (!ok) {
         // Lost, not retried: a database that refuses writes must not grow memory.
@@ -301,6 +344,11 @@ void RequestLogWriter::retentionStep()
     }
     const int deleted = m_db.changes();
     m_expire.reset();
+    if (deleted > 0) {
+        m_expireBlocks.reset();
+        m_expireBlocks.run();
+        m_expireBlocks.reset();
+    }
     m_retentionDeleted.fetch_add(quint64(deleted), std::memory_order_relaxed);
     // A full batch: more may be left; the next pass (after the next write) goes on.
     m_retentionDue.store(deleted >= m_options.retentionBatch, std::memory_order_relaxed);

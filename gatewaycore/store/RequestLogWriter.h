@@ -66,7 +66,9 @@ public:
     QString lastError() const;
 
     // The insert of one record, for tests and the bench (same statement as the thread).
-    static QString insertSql();
+    // INSERT of `rows` rows, 24 parameters each.
+    static QString insertSql(int rows = 1);
+    static constexpr int RowsPerInsert = 32;
 
 private:
     void run();
@@ -78,7 +80,10 @@ private:
     Options m_options;
     Database m_db; // used on the writer thread only, once open() returned
     Statement m_insert;
+    Statement m_insertMany; // RowsPerInsert rows at once: one statement run, not 32
+    Statement m_insertBlock; // the batch's id and ts range (request_log_blocks)
     Statement m_expire;
+    Statement m_expireBlocks;
     std::thread m_thread;
 
     mutable std::mutex
