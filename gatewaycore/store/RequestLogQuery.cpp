@@ -28,6 +28,17 @@ const char kFromRange[] =
 const char kToRange[] =
     "ts < :to AND id <= (SELECT coalesce(max(last_id), -1) FROM request_log_blocks WHERE min_ts < :to)";
 
+// "WHERE …" for a usage filter's from/to (empty without either).
+QString timeRangeClause(const RequestLogQuery::UsageFilter &filter)
+{
+    QStringList where;
+    if (filter.fromMs)
+        where << QLatin1String(kFromRange);
+    if (filter.toMs)
+        where << QLatin1String(kToRange);
+    return where.isEmpty() ? QString() : QStringLiteral("WHERE ") + where.join(QStringLiteral(" AND "));
+}
+
 const char kRowColumns[] =
     "id, ts, consumer, route, prompt_api, provider, model, method, path, status, latency_ms, "
     "upstream_ms, ttfb_ms, tokens_in, tokens_out, cost_usd, cache, bytes_in, bytes_out, error, "
@@ -375,17 +386,10 @@ std::optional<QList<RequestLogQuery::UsageRow>> RequestLogQuery::usage(const Usa
     default:
         key = groupByName(filter.groupBy);
     }
-    QStringList where;
-    if (filter.fromMs)
-        where << QLatin1String(kFromRange);
-    if (filter.toMs)
-        where << QLatin1String(kToRange);
     Statement s = m_db.prepare(
         QStringLiteral("SELECT %1, status, error IS NOT NULL, tokens_in, tokens_out, cost_usd, "
                        "latency_ms FROM request_log %2 ORDER BY id")
-            .arg(key, where.isEmpty()
-                          ? QString()
-                          : QStringLiteral("WHERE ") + where.join(QStringLiteral(" AND "))));
+            .arg(key, timeRangeClause(filter)));
     if (!s.isValid()) {
         m_error = m_db.lastError();
         return std::nullopt;
@@ -450,20 +454,13 @@ std::optional<QList<RequestLogQuery::SeriesRow>> RequestLogQuery::series(const U
     default:
         key = groupByName(filter.groupBy);
     }
-    QStringList where;
-    if (filter.fromMs)
-        where << QLatin1String(kFromRange);
-    if (filter.toMs)
-        where << QLatin1String(kToRange);
     // Integer division floors for the non-negative times of a log: UTC buckets.
     Statement s = m_db.prepare(
         QStringLiteral("SELECT (ts / :bucket) * :bucket AS b, %1 AS k, count(*), "
                        "total(tokens_in), total(tokens_out), total(cost_usd), "
                        "sum(status >= 400 OR error IS NOT NULL) FROM request_log %2 "
                        "GROUP BY b, k ORDER BY b, k")
-            .arg(key, where.isEmpty()
-                          ? QString()
-                          : QStringLiteral("WHERE ") + where.join(QStringLiteral(" AND "))));
+            .arg(key, timeRangeClause(filter)));
     if (!s.isValid()) {
         m_error = m_db.lastError();
         return std::nullopt;
