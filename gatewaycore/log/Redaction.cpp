@@ -117,15 +117,19 @@ QByteArray body(const QByteArray &body)
 
 void apply(RequestRecord &record)
 {
-    record.path = target(record.path);
+    // Most rows have no query, no captured headers or bodies: nothing is reassigned then.
+    if (record.path.contains('?'))
+        record.path = target(record.path);
     if (!record.error.isEmpty())
         record.error = QString::fromUtf8(body(record.error.toUtf8()));
     if (!record.requestHeaders.isEmpty())
         record.requestHeaders = headers(record.requestHeaders);
     if (!record.responseHeaders.isEmpty())
         record.responseHeaders = headers(record.responseHeaders);
-    record.requestBody = body(record.requestBody);
-    record.responseBody = body(record.responseBody);
+    if (!record.requestBody.isEmpty())
+        record.requestBody = body(record.requestBody);
+    if (!record.responseBody.isEmpty())
+        record.responseBody = body(record.responseBody);
 }
 
 } // namespace gh::Redaction

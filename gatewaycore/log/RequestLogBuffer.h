@@ -28,22 +28,31 @@ public:
     // Producer thread only. False: full, the record was dropped (and counted).
     bool push(RequestRecord &&record);
 
-    // Consumer thread only: moves up to max records into sink(RequestRecord &&), oldest
-    // first; returns how many.
-    template <typename Sink> std::size_t drain(Sink &&sink, std::size_t max)
+    // Consumer thread only, in place: calls visit(RequestRecord &) on up to max pending
+    // records, oldest first, and returns how many. They stay in their slots until
+    // release(): the writer binds them where they lie, and what they own is freed on the
+    // worker, when its next push swaps a new record into the slot. Freeing a worker's
+    // strings on the writer thread instead made every worker's malloc slower (its freed
+    // chunks no longer came back to it), which cost more than the writer itself.
+    template <typename Visit> std::size_t peek(Visit &&visit, std::size_t max)
     {
         const std::size_t tail = m_tail.load(std::memory_order_relaxed);
         const std::size_t head = m_head.load(std::memory_order_acquire);
         const std::size_t n = head - tail < max ? head - tail : max;
-        qint64 bodyBytes = 0;
-        for (std::size_t i = 0; i < n; ++i) {
-            RequestRecord &slot = m_slots[(tail + i) & m_mask];
-            bodyBytes += slot.requestBody.size() + slot.responseBody.size();
-            sink(std::move(slot));
-        }
-        if (bodyBytes)
-            m_bodyBytes.fetch_sub(bodyBytes, std::memory_order_relaxed);
-        m_tail.store(tail + n, std::memory_order_release);
+        for (std::size_t i = 0; i < n; ++i)
+            visit(m_slots[(tail + i) & m_mask]);
+        return n;
+    }
+    // Consumer thread only: hands the n oldest slots (all peeked) back to the producer.
+    // Captured headers and bodies are let go here, so a quiet ring holds no bodies.
+    void release(std::size_t n);
+
+    // Consumer thread only: moves up to max records into sink(RequestRecord &&), oldest
+    // first; returns how many. (Tests; the writer uses peek() and release().)
+    template <typename Sink> std::size_t drain(Sink &&sink, std::size_t max)
+    {
+        const std::size_t n = peek([&](RequestRecord &slot) { sink(RequestRecord(slot)); }, max);
+        release(n);
         return n;
     }
 
@@ -55,6 +64,8 @@ public:
 
 private:
     std::unique_ptr<RequestRecord[]> m_slots;
+    // Body bytes each slot was charged at push() (only looked at while any are charged).
+    std::unique_ptr<qint64[]> m_slotBodyBytes;
     std::size_t m_mask;
     // Apart on their own cache lines: the producer writes head, the consumer tail.
     alignas(64) std::atomic<std::size_t> m_head{0};

@@ -34,8 +34,8 @@ bool Database::open(const QString &path, Mode mode)
                           : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX;
     const int rc = sqlite3_open_v2(file.constData(), &m_db, flags, nullptr);
     if (rc != SQLITE_OK) {
-        m_lastError = m_db ? QString::fromUtf8(sqlite3_errmsg(m_db))
-                           : QString::fromUtf8(sqlite3_errstr(rc));
+        m_lastError =
+            m_db ? QString::fromUtf8(sqlite3_errmsg(m_db)) : QString::fromUtf8(sqlite3_errstr(rc));
         sqlite3_close(m_db);
         m_db = nullptr;
         return false;
@@ -44,10 +44,9 @@ bool Database::open(const QString &path, Mode mode)
     // a write lock for a moment; wait rather than fail.
     sqlite3_busy_timeout(m_db, 5000);
     // WAL is a property of the file, set by the read-write connection that created it.
-    if (mode == Mode::ReadWrite
-        && (!exec(QStringLiteral("PRAGMA journal_mode=WAL"))
-            || !exec(QStringLiteral("PRAGMA foreign_keys=ON"))
-            || !exec(QStringLiteral("PRAGMA synchronous=NORMAL")))) {
+    if (mode == Mode::ReadWrite && (!exec(QStringLiteral("PRAGMA journal_mode=WAL")) ||
+                                    !exec(QStringLiteral("PRAGMA foreign_keys=ON")) ||
+                                    !exec(QStringLiteral("PRAGMA synchronous=NORMAL")))) {
         const QString error = m_lastError;
         close();
         m_lastError = error;
@@ -256,6 +255,13 @@ void Statement::reset()
         sqlite3_reset(m_stmt);
         sqlite3_clear_bindings(m_stmt);
     }
+    m_failed = false;
+}
+
+void Statement::resetKeepingBindings()
+{
+    if (m_stmt)
+        sqlite3_reset(m_stmt);
     m_failed = false;
 }
 

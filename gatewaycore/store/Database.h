@@ -86,6 +86,9 @@ public:
     // Runs to completion; false on error (the database's lastError says why).
     bool run();
     void reset();
+    // reset() without clearing the parameters: for a statement that binds all of them
+    // before every run (the request log's inserts).
+    void resetKeepingBindings();
 
     QString text(int column) const;
     qint64 int64(int column) const;

@@ -7,7 +7,15 @@
 #include <QJsonArray>
 #include <QJsonDocument>
 
+#ifdef Q_OS_LINUX
+#include <pthread.h>
+#include <sched.h>
+#endif
+
 #include <chrono>
+#include <optional>
+#include <unordered_map>
+#include <vector>
 
 namespace gh {
 
@@ -26,27 +34,143 @@ QByteArray headersJson(const HttpHeaders &headers)
     return QJsonDocument(array).toJson(QJsonDocument::Compact);
 }
 
-QByteArrayView textOrNull(const QByteArray &text)
+// Consumers, routes, prompt APIs, providers and models repeat from row to row: each
+// distinct name is converted to UTF-8 once and kept, so that parameters can point at it
+// (bound without a copy) until their statement ran, however many names one statement
+// holds. Every entry has a token no other entry ever gets.
+class NameCache
 {
-    return text.isEmpty() ? QByteArrayView() : QByteArrayView(text);
-}
-
-// Consumers, routes, providers and models repeat from row to row: converted once.
-struct Utf8Cache
-{
-    QString text;
-    QByteArray utf8;
-    const QByteArray &operator()(const QString &value)
+public:
+    struct Entry
     {
-        if (value != text) {
-            text = value;
-            utf8 = value.toUtf8();
-        }
-        return utf8;
+        QByteArray utf8;
+        quint64 token = 0;
+    };
+
+    // Null for an empty name. The entry stays put until trim().
+    const Entry *get(const QString &name, quint64 &nextToken)
+    {
+        if (name.isEmpty())
+            return nullptr;
+        if (m_last && name == m_lastName)
+            return m_last;
+        auto it = m_entries.find(name);
+        if (it == m_entries.end())
+            it = m_entries.emplace(name, Entry{name.toUtf8(), nextToken++}).first;
+        m_lastName = name;
+        m_last = &it->second;
+        return m_last;
     }
+    // Between statements only: nothing may still point into it.
+    void trim(std::size_t maxEntries)
+    {
+        if (m_entries.size() <= maxEntries)
+            return;
+        m_entries.clear();
+        m_last = nullptr;
+        m_lastName.clear();
+    }
+
+private:
+    std::unordered_map<QString, Entry> m_entries; // node-based: entries never move
+    QString m_lastName;
+    const Entry *m_last = nullptr;
+};
+
+// Binds one row's parameters. The insert statements keep their parameters between runs
+// (Statement::resetKeepingBindings) and a request log row is mostly NULLs and repeated
+// names, so a parameter that already holds NULL, or already points at the same cached
+// name, is not bound again: binding was a third of the writer's time.
+class RowBinder
+{
+public:
+    static constexpr quint64 Unknown = 0; // anything else: bound again next time
+    static constexpr quint64 Null = 1;
+    static constexpr quint64 FirstToken = 2; // NameCache tokens start here
+
+    RowBinder(Statement &statement, std::vector<quint64> &held, int base)
+        : m_s(statement)
+        , m_held(held)
+        , m_base(base)
+    {}
+
+    void null(int column)
+    {
+        quint64 &held = m_held[std::size_t(m_base + column)];
+        if (held != Null) {
+            m_s.bindNull(m_base + column);
+            held = Null;
+        }
+    }
+    // NULL when empty; utf8's bytes must stay as they are until the statement ran.
+    void text(int column, QByteArrayView utf8)
+    {
+        if (utf8.isEmpty())
+            return null(column);
+        m_s.bindTextNoCopy(m_base + column, utf8);
+        m_held[std::size_t(m_base + column)] = Unknown;
+    }
+    // The empty string, not NULL (method and path are NOT NULL columns).
+    void requiredText(int column, const QByteArray &utf8)
+    {
+        m_s.bindTextNoCopy(m_base + column,
+                           utf8.isNull() ? QByteArrayView("") : QByteArrayView(utf8));
+        m_held[std::size_t(m_base + column)] = Unknown;
+    }
+    void name(int column, const NameCache::Entry *entry)
+    {
+        if (!entry)
+            return null(column);
+        quint64 &held = m_held[std::size_t(m_base + column)];
+        if (held != entry->token) {
+            m_s.bindTextNoCopy(m_base + column, entry->utf8);
+            held = entry->token;
+        }
+    }
+    void integer(int column, qint64 value)
+    {
+        m_s.bind(m_base + column, value);
+        m_held[std::size_t(m_base + column)] = Unknown;
+    }
+    void real(int column, double value)
+    {
+        m_s.bindDouble(m_base + column, value);
+        m_held[std::size_t(m_base + column)] = Unknown;
+    }
+    void integer(int column, const std::optional<qint64> &value)
+    {
+        value ? integer(column, *value) : null(column);
+    }
+    void real(int column, const std::optional<double> &value)
+    {
+        value ? real(column, *value) : null(column);
+    }
+
+private:
+    Statement &m_s;
+    std::vector<quint64> &m_held;
+    int m_base;
 };
 
 } // namespace
+
+// What the inserts remember between batches (writer thread only).
+struct RequestLogWriter::InsertState
+{
+    static constexpr std::size_t MaxNames = 4096; // per kind, then it starts over
+    NameCache consumers, routes, promptApis, providers, models;
+    quint64 nextToken = RowBinder::FirstToken;
+    // Per parameter (1-based) of m_insert and m_insertMany: what it holds (RowBinder).
+    std::vector<quint64> heldOne = std::vector<quint64>(Columns + 1, RowBinder::Unknown);
+    std::vector<quint64> heldMany =
+        std::vector<quint64>(Columns * RowsPerInsert + 1, RowBinder::Unknown);
+
+    void trim()
+    {
+        for (NameCache *cache : {&consumers, &routes, &promptApis, &providers, &models})
+            cache->trim(MaxNames);
+    }
+};
 
 RequestLogWriter::RequestLogWriter()
     : RequestLogWriter(Options())
@@ -84,8 +208,10 @@ bool RequestLogWriter::open(const QString &databasePath, QString *error)
     }
     m_insert = m_db.prepare(insertSql());
     m_insertMany = m_db.prepare(insertSql(RowsPerInsert));
-    m_insertBlock = m_db.prepare(QStringLiteral(
-        "INSERT INTO request_log_blocks (first_id, last_id, min_ts, max_ts) VALUES (?1, ?2, ?3, ?4)"));
+    m_insertState = std::make_unique<InsertState>();
+    m_insertBlock =
+        m_db.prepare(QStringLiteral("INSERT INTO request_log_blocks (first_id, last_id, min_ts, "
+                                    "max_ts) VALUES (?1, ?2, ?3, ?4)"));
     // Old rows, oldest ids first, only up to the last block that may hold one (blocks
     // bound the scan; the ts test stays exact).
     m_expire = m_db.prepare(QStringLiteral(
@@ -93,11 +219,11 @@ bool RequestLogWriter::open(const QString &databasePath, QString *error)
         "id <= (SELECT coalesce(max(last_id), -1) FROM request_log_blocks WHERE min_ts < ?1) "
         "AND ts < ?1 ORDER BY id LIMIT ?2)"));
     // Blocks whose rows are all gone.
-    m_expireBlocks = m_db.prepare(QStringLiteral(
-        "DELETE FROM request_log_blocks WHERE last_id < "
-        "(SELECT coalesce(min(id), 9223372036854775807) FROM request_log)"));
-    if (!m_insert.isValid() || !m_insertMany.isValid() || !m_insertBlock.isValid() || !m_expire.isValid() ||
-        !m_expireBlocks.isValid()) {
+    m_expireBlocks = m_db.prepare(
+        QStringLiteral("DELETE FROM request_log_blocks WHERE last_id < "
+                       "(SELECT coalesce(min(id), 9223372036854775807) FROM request_log)"));
+    if (!m_insert.isValid() || !m_insertMany.isValid() || !m_insertBlock.isValid() ||
+        !m_expire.isValid() || !m_expireBlocks.isValid()) {
         *error = QStringLiteral("request log: %1 (is the schema migrated?)").arg(m_db.lastError());
         m_insert = {};
         m_insertMany = {};
@@ -200,107 +326,117 @@ void RequestLogWriter::setError(const QString &error)
     m_lastError = error;
 }
 
-std::size_t RequestLogWriter::drainOnce(std::vector<RequestRecord> &batch)
+void RequestLogWriter::collectBatch()
 {
-    std::vector<std::shared_ptr<RequestLogBuffer>> buffers;
+    m_batch.clear();
+    m_batchSources.clear();
     {
         std::lock_guard lock(m_buffersMutex);
-        buffers = m_buffers;
+        for (const auto &buffer : m_buffers)
+            m_batchSources.emplace_back(buffer, 0);
     }
-    std::size_t taken = 0;
-    for (const auto &buffer : buffers) {
-        const std::size_t room = std::size_t(m_options.maxBatch) - batch.size();
+    for (auto &[buffer, count] : m_batchSources) {
+        const std::size_t room = std::size_t(m_options.maxBatch) - m_batch.size();
         if (room == 0)
             break;
-        taken += buffer->drain([&](RequestRecord &&record) { batch.push_back(std::move(record)); },
-                               room);
+        count = buffer->peek([&](RequestRecord &record) { m_batch.push_back(&record); }, room);
     }
+}
+
+void RequestLogWriter::releaseBatch()
+{
+    m_batch.clear();
+    for (auto &[buffer, count] : m_batchSources) {
+        if (count)
+            buffer->release(count);
+    }
+    m_batchSources.clear();
     // A buffer only this writer still holds (its worker is gone) and that is empty is done.
     std::lock_guard lock(m_buffersMutex);
     std::erase_if(m_buffers, [&](const std::shared_ptr<RequestLogBuffer> &buffer) {
-        // 2: the list's reference and the local copy above.
-        if (buffer.use_count() > 2 || buffer->size() != 0)
+        if (buffer.use_count() > 1 || buffer->size() != 0)
             return false;
         m_retiredDrops += buffer->dropped();
         return true;
     });
-    return taken;
 }
 
-bool RequestLogWriter::writeBatch(std::vector<RequestRecord> &batch)
+bool RequestLogWriter::writeBatch(const std::vector<RequestRecord *> &batch)
 {
-    for (RequestRecord &record : batch)
-        Redaction::apply(record);
+    for (RequestRecord *record : batch)
+        Redaction::apply(*record);
     Transaction tx(m_db);
     bool ok = tx.isActive();
-    Utf8Cache consumers, routes, promptApis, providers, models;
+    InsertState &state = *m_insertState;
+    state.trim();
     // Per row, what is converted for it; alive until its statement ran (bound without copies).
     struct RowText
     {
         QByteArray error, requestHeaders, responseHeaders;
     };
     std::vector<RowText> texts(std::min<std::size_t>(batch.size(), RowsPerInsert));
-    const auto bindRow = [&](Statement &s, int base, const RequestRecord &r, RowText &t) {
+    const auto bindRow = [&](Statement &s, std::vector<quint64> &held, int base,
+                             const RequestRecord &r, RowText &t) {
         t.error = r.error.toUtf8();
         t.requestHeaders = headersJson(r.requestHeaders);
         t.responseHeaders = headersJson(r.responseHeaders);
-        const auto optionalDouble = [&s](int index, const std::optional<double> &v) {
-            v ? s.bindDouble(index, *v) : s.bindNull(index);
-        };
-        const auto optionalInt = [&s](int index, const std::optional<qint64> &v) {
-            v ? s.bind(index, *v) : s.bindNull(index);
-        };
-        s.bind(base + 1, r.tsMs);
-        s.bindTextNoCopy(base + 2, textOrNull(consumers(r.consumer)));
-        s.bindTextNoCopy(base + 3, textOrNull(routes(r.route)));
-        s.bindTextNoCopy(base + 4, textOrNull(promptApis(r.promptApi)));
-        s.bindTextNoCopy(base + 5, textOrNull(providers(r.provider)));
-        s.bindTextNoCopy(base + 6, textOrNull(models(r.model)));
-        s.bindTextNoCopy(base + 7, r.method.isNull() ? QByteArrayView("") : QByteArrayView(r.method));
-        s.bindTextNoCopy(base + 8, r.path.isNull() ? QByteArrayView("") : QByteArrayView(r.path));
-        s.bind(base + 9, qint64(r.status));
-        s.bindDouble(base + 10, r.latencyMs);
-        optionalDouble(base + 11, r.upstreamMs);
-        optionalDouble(base + 12, r.ttfbMs);
-        optionalInt(base + 13, r.tokensIn);
-        optionalInt(base + 14, r.tokensOut);
-        optionalDouble(base + 15, r.costUsd);
-        s.bindTextNoCopy(base + 16, textOrNull(r.cache));
-        s.bind(base + 17, r.bytesIn);
-        s.bind(base + 18, r.bytesOut);
-        s.bindTextNoCopy(base + 19, textOrNull(t.error));
-        s.bindTextNoCopy(base + 20, textOrNull(r.requestId));
-        s.bindTextNoCopy(base + 21, textOrNull(t.requestHeaders));
-        s.bindTextNoCopy(base + 22, textOrNull(r.requestBody));
-        s.bindTextNoCopy(base + 23, textOrNull(t.responseHeaders));
-        s.bindTextNoCopy(base + 24, textOrNull(r.responseBody));
+        RowBinder row(s, held, base);
+        row.integer(1, r.tsMs);
+        row.name(2, state.consumers.get(r.consumer, state.nextToken));
+        row.name(3, state.routes.get(r.route, state.nextToken));
+        row.name(4, state.promptApis.get(r.promptApi, state.nextToken));
+        row.name(5, state.providers.get(r.provider, state.nextToken));
+        row.name(6, state.models.get(r.model, state.nextToken));
+        row.requiredText(7, r.method);
+        row.requiredText(8, r.path);
+        row.integer(9, qint64(r.status));
+        row.real(10, r.latencyMs);
+        row.real(11, r.upstreamMs);
+        row.real(12, r.ttfbMs);
+        row.integer(13, r.tokensIn);
+        row.integer(14, r.tokensOut);
+        row.real(15, r.costUsd);
+        row.text(16, r.cache);
+        row.integer(17, r.bytesIn);
+        row.integer(18, r.bytesOut);
+        row.text(19, t.error);
+        row.text(20, r.requestId);
+        row.text(21, t.requestHeaders);
+        row.text(22, r.requestBody);
+        row.text(23, t.responseHeaders);
+        row.text(24, r.responseBody);
     };
     std::size_t next = 0;
     while (ok && next < batch.size()) {
         // Full groups in one statement, the rest one by one.
-        const std::size_t rows = batch.size() - next >= std::size_t(RowsPerInsert) ? RowsPerInsert : 1;
+        const std::size_t rows =
+            batch.size() - next >= std::size_t(RowsPerInsert) ? RowsPerInsert : 1;
         Statement &s = rows > 1 ? m_insertMany : m_insert;
-        s.reset();
+        std::vector<quint64> &held = rows > 1 ? state.heldMany : state.heldOne;
+        // Parameters are kept: bindRow only binds those that change.
+        s.resetKeepingBindings();
         for (std::size_t k = 0; k < rows; ++k)
-            bindRow(s, int(k) * 24, batch[next + k], texts[k]);
+            bindRow(s, held, int(k) * Columns, *batch[next + k], texts[k]);
         ok = s.run();
         // Live views find the stored row (bodies, replay, export) by its id; one statement's
         // rows get consecutive ids, the last one known.
         const qint64 last = ok ? m_db.lastInsertRowId() : 0;
         for (std::size_t k = 0; k < rows; ++k)
-            batch[next + k].id = ok ? last - qint64(rows - 1 - k) : 0;
-        s.reset();
+            batch[next + k]->id = ok ? last - qint64(rows - 1 - k) : 0;
+        s.resetKeepingBindings();
         next += rows;
     }
-    m_insert.reset();
     if (ok && !batch.empty()) {
-        qint64 minTs = batch.front().tsMs, maxTs = batch.front().tsMs;
-        for (const RequestRecord &r : batch) {
-            minTs = qMin(minTs, r.tsMs);
-            maxTs = qMax(maxTs, r.tsMs);
+        qint64 minTs = batch.front()->tsMs, maxTs = batch.front()->tsMs;
+        for (const RequestRecord *r : batch) {
+            minTs = qMin(minTs, r->tsMs);
+            maxTs = qMax(maxTs, r->tsMs);
         }
         m_insertBlock.reset();
-        m_insertBlock.bind(1, batch.front().id).bind(2, batch.back().id).bind(3, minTs).bind(4, maxTs);
+        m_insertBlock.bind(1, batch.front()->id)
+            .bind(2, batch.back()->id)
+            .bind(3, minTs)
+            .bind(4, maxTs);
         ok = m_insertBlock.run();
         m_insertBlock.reset();
     }
@@ -316,12 +452,12 @@ bool RequestLogWriter::writeBatch(std::vector<RequestRecord> &batch)
     m_written.fetch_add(batch.size(), std::memory_order_relaxed);
     if (m_tapEnabled.load(std::memory_order_relaxed)) {
         std::lock_guard lock(m_tapMutex);
-        for (RequestRecord &record : batch) {
+        for (const RequestRecord *record : batch) {
             if (m_tap.size() >= m_options.tapCapacity) {
                 ++m_tapOverflow;
                 continue;
             }
-            m_tap.append(std::move(record));
+            m_tap.append(*record); // shares the strings; the slot keeps its own
         }
     }
     return true;
@@ -357,8 +493,15 @@ void RequestLogWriter::retentionStep()
 void RequestLogWriter::run()
 {
     using Clock = std::chrono::steady_clock;
-    std::vector<RequestRecord> batch;
-    batch.reserve(std::size_t(m_options.maxBatch));
+#ifdef Q_OS_LINUX
+    // A batch job, not an interactive one: when it wakes it waits for its turn instead of
+    // preempting a worker mid-request (it keeps its fair share of the CPU, so it still
+    // keeps up). The name tells it apart in top and perf.
+    pthread_setname_np(pthread_self(), "gh-log-writer");
+    sched_param param{};
+    pthread_setschedparam(pthread_self(), SCHED_BATCH, &param);
+#endif
+    m_batch.reserve(std::size_t(m_options.maxBatch));
     auto nextRetention = Clock::now();
     m_retentionDue.store(true, std::memory_order_relaxed);
     for (;;) {
@@ -372,11 +515,11 @@ void RequestLogWriter::run()
         // Drain until every buffer is empty: a flush or stop waits for all of it.
         bool full = false;
         do {
-            batch.clear();
-            drainOnce(batch);
-            full = batch.size() >= std::size_t(m_options.maxBatch);
-            if (!batch.empty())
-                writeBatch(batch);
+            collectBatch();
+            full = m_batch.size() >= std::size_t(m_options.maxBatch);
+            if (!m_batch.empty())
+                writeBatch(m_batch);
+            releaseBatch();
         } while (full);
 
         if (Clock::now() >= nextRetention)

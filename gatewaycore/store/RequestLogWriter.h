@@ -69,11 +69,15 @@ public:
     // INSERT of `rows` rows, 24 parameters each.
     static QString insertSql(int rows = 1);
     static constexpr int RowsPerInsert = 32;
+    static constexpr int Columns = 24; // parameters per row
 
 private:
     void run();
-    std::size_t drainOnce(std::vector<RequestRecord> &batch);
-    bool writeBatch(std::vector<RequestRecord> &batch);
+    // Collects up to maxBatch pending records, in place in their buffers (see
+    // RequestLogBuffer::peek); releaseBatch() hands their slots back.
+    void collectBatch();
+    void releaseBatch();
+    bool writeBatch(const std::vector<RequestRecord *> &batch);
     void retentionStep();
     void setError(const QString &error);
 
@@ -81,6 +85,8 @@ private:
     Database m_db; // used on the writer thread only, once open() returned
     Statement m_insert;
     Statement m_insertMany; // RowsPerInsert rows at once: one statement run, not 32
+    struct InsertState;
+    std::unique_ptr<InsertState> m_insertState;
     Statement m_insertBlock; // the batch's id and ts range (request_log_blocks)
     Statement m_expire;
     Statement m_expireBlocks;
@@ -90,6 +96,9 @@ private:
         m_buffersMutex; // taken per addBuffer and once per drain pass, never per record
     std::vector<std::shared_ptr<RequestLogBuffer>> m_buffers;
     quint64 m_retiredDrops = 0; // of buffers already forgotten (under m_buffersMutex)
+    // Writer thread only: the batch being written and where its records lie.
+    std::vector<RequestRecord *> m_batch;
+    std::vector<std::pair<std::shared_ptr<RequestLogBuffer>, std::size_t>> m_batchSources;
 
     mutable std::mutex m_mutex; // state below
     std::condition_variable m_wake;

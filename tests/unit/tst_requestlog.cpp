@@ -336,6 +336,152 @@ private Q_SLOTS:
             1);
     }
 
+    // The writer keeps statement parameters between runs and binds only what changes, and
+    // names point into a cache: every field of every row must still be exactly its own,
+    // whatever mix of NULLs, values and names came before it in the same statement
+    // (32 rows), in the previous statement or in the previous batch, and after the name
+    // cache starts over.
+    void writerKeepsEveryFieldAcrossStatementsAndBatches()
+    {
+        RequestLogWriter writer;
+        QString error;
+        QVERIFY2(writer.open(dbPath(), &error), qPrintable(error));
+        auto buffer = writer.addBuffer();
+        const auto pick = [](int i, int field, int modulo) {
+            return (i * 7919 + field * 104729) % modulo;
+        };
+        const auto name = [&](int i, int field, const char *prefix) {
+            // Mostly a few repeated names, sometimes none, sometimes one never seen before.
+            const int p = pick(i, field, 10);
+            if (p < 3)
+                return QString();
+            if (p == 9)
+                return QStringLiteral("%1-unique-%2").arg(QLatin1String(prefix)).arg(i);
+            return QStringLiteral("%1-%2").arg(QLatin1String(prefix)).arg(p);
+        };
+        std::vector<RequestRecord> expected;
+        const auto make = [&](int i, bool manyConsumers) {
+            RequestRecord r;
+            r.tsMs = 1700000000000 + i;
+            r.requestId = pick(i, 1, 4) ? QByteArray("req-") + QByteArray::number(i) : QByteArray();
+            r.consumer = manyConsumers ? QStringLiteral("consumer-%1").arg(i) : name(i, 2, "c");
+            r.route = name(i, 3, "route");
+            r.promptApi = name(i, 4, "api");
+            r.provider = name(i, 5, "prov");
+            r.model = name(i, 6, "model-\u00e9");
+            r.method = pick(i, 7, 2) ? "POST" : "GET";
+            r.path = "/p/" + QByteArray::number(i);
+            r.status = 200 + pick(i, 8, 400);
+            r.latencyMs = i / 4.0;
+            if (pick(i, 9, 3))
+                r.upstreamMs = i / 8.0;
+            if (pick(i, 10, 3))
+                r.ttfbMs = i / 16.0;
+            if (pick(i, 11, 2))
+                r.tokensIn = i;
+            if (pick(i, 12, 2))
+                r.tokensOut = 2 * i;
+            if (pick(i, 13, 2))
+                r.costUsd = i / 1e6;
+            r.cache = pick(i, 14, 3) == 0   ? QByteArray()
+                      : pick(i, 14, 3) == 1 ? QByteArray("HIT")
+                                            : QByteArray("MISS");
+            r.bytesIn = i * 3;
+            r.bytesOut = i * 5;
+            if (pick(i, 15, 4) == 0)
+                r.error = QStringLiteral("error %1").arg(i);
+            if (pick(i, 16, 5) == 0) {
+                r.requestHeaders.add("x-n", QByteArray::number(i));
+                r.requestBody = "req body " + QByteArray::number(i);
+            }
+            if (pick(i, 17, 5) == 0) {
+                r.responseHeaders.add("x-m", QByteArray::number(i));
+                r.responseBody = "resp body " + QByteArray::number(i);
+            }
+            expected.push_back(r);
+            QVERIFY(buffer->push(std::move(r)));
+        };
+        int next = 0;
+        // Batches of sizes that end mid-statement, then one with more distinct consumer
+        // names than the cache keeps, then mixed rows again.
+        for (int size : {1, 31, 33, 64, 97, 5}) {
+            for (int k = 0; k < size; ++k)
+                make(next++, false);
+            QVERIFY(writer.flush());
+        }
+        for (int size : {70, 5000})
+            for (int k = 0; k < size; ++k)
+                make(next++, size == 5000);
+        QVERIFY(writer.flush());
+        for (int k = 0; k < 200; ++k)
+            make(next++, false);
+        QVERIFY(writer.flush());
+
+        Statement s = m_store->database().prepare(QStringLiteral(
+            "SELECT ts, request_id, consumer, route, prompt_api, provider, model, method, path, "
+            "status, latency_ms, upstream_ms, ttfb_ms, tokens_in, tokens_out, cost_usd, cache, "
+            "bytes_in, bytes_out, error, request_headers, request_body, response_headers, "
+            "response_body FROM request_log ORDER BY id"));
+        std::size_t row = 0;
+        const auto text = [&](int column) {
+            return s.isNull(column) ? QString() : s.text(column);
+        };
+        const auto optionalReal = [&](int column) {
+            return s.isNull(column) ? std::optional<double>()
+                                    : std::optional<double>(s.real(column));
+        };
+        const auto optionalInt = [&](int column) {
+            return s.isNull(column) ? std::optional<qint64>()
+                                    : std::optional<qint64>(s.int64(column));
+        };
+        while (s.next()) {
+            QVERIFY(row < expected.size());
+            const RequestRecord &e = expected[row++];
+            const QByteArray where = "row " + QByteArray::number(qint64(row - 1));
+            QVERIFY2(s.int64(0) == e.tsMs, where);
+            QVERIFY2(text(1) == QString::fromLatin1(e.requestId), where);
+            QVERIFY2(s.isNull(1) == e.requestId.isEmpty(), where);
+            QVERIFY2(text(2) == e.consumer && s.isNull(2) == e.consumer.isEmpty(), where);
+            QVERIFY2(text(3) == e.route && s.isNull(3) == e.route.isEmpty(), where);
+            QVERIFY2(text(4) == e.promptApi && s.isNull(4) == e.promptApi.isEmpty(), where);
+            QVERIFY2(text(5) == e.provider && s.isNull(5) == e.provider.isEmpty(), where);
+            QVERIFY2(text(6) == e.model && s.isNull(6) == e.model.isEmpty(), where);
+            QVERIFY2(text(7) == QString::fromLatin1(e.method), where);
+            QVERIFY2(text(8) == QString::fromLatin1(e.path), where);
+            QVERIFY2(s.int64(9) == e.status, where);
+            QVERIFY2(s.real(10) == e.latencyMs, where);
+            QVERIFY2(optionalReal(11) == e.upstreamMs, where);
+            QVERIFY2(optionalReal(12) == e.ttfbMs, where);
+            QVERIFY2(optionalInt(13) == e.tokensIn, where);
+            QVERIFY2(optionalInt(14) == e.tokensOut, where);
+            QVERIFY2(optionalReal(15) == e.costUsd, where);
+            QVERIFY2(text(16) == QString::fromLatin1(e.cache) && s.isNull(16) == e.cache.isEmpty(),
+                     where);
+            QVERIFY2(s.int64(17) == e.bytesIn && s.int64(18) == e.bytesOut, where);
+            QVERIFY2(text(19) == e.error && s.isNull(19) == e.error.isEmpty(), where);
+            const QString requestHeaders =
+                e.requestHeaders.isEmpty()
+                    ? QString()
+                    : QStringLiteral("[[\"x-n\",\"%1\"]]").arg(e.requestHeaders.value("x-n"));
+            const QString responseHeaders =
+                e.responseHeaders.isEmpty()
+                    ? QString()
+                    : QStringLiteral("[[\"x-m\",\"%1\"]]").arg(e.responseHeaders.value("x-m"));
+            QVERIFY2(text(20) == requestHeaders && s.isNull(20) == requestHeaders.isEmpty(), where);
+            QVERIFY2(text(21) == QString::fromLatin1(e.requestBody) &&
+                         s.isNull(21) == e.requestBody.isEmpty(),
+                     where);
+            QVERIFY2(text(22) == responseHeaders && s.isNull(22) == responseHeaders.isEmpty(),
+                     where);
+            QVERIFY2(text(23) == QString::fromLatin1(e.responseBody) &&
+                         s.isNull(23) == e.responseBody.isEmpty(),
+                     where);
+        }
+        QVERIFY2(!s.failed(), qPrintable(m_store->database().lastError()));
+        QCOMPARE(row, expected.size());
+        QCOMPARE(writer.written(), quint64(expected.size()));
+    }
+
     void writerUnderConcurrentProducersKeepsEveryRecord()
     {
         RequestLogWriter::Options options;
@@ -471,7 +617,8 @@ private Q_SLOTS:
             QVERIFY(buffer->push(record(t0 + 100000 + i * 1000, QStringLiteral("second"))));
         QVERIFY(buffer->push(record(t0 - 50000, QStringLiteral("late"))));
         QVERIFY(writer.flush());
-        Statement blocks = m_store->database().prepare(QStringLiteral("SELECT count(*) FROM request_log_blocks"));
+        Statement blocks =
+            m_store->database().prepare(QStringLiteral("SELECT count(*) FROM request_log_blocks"));
         QVERIFY(blocks.next());
         QCOMPARE(blocks.int64(0), qint64(2));
 
@@ -515,7 +662,8 @@ private Q_SLOTS:
             QVERIFY(buffer->push(record(now - i, QStringLiteral("recent"))));
         QVERIFY(writer.flush());
         writer.setRetentionDays(30);
-        for (int i = 0; i < 200 && countRows(*m_store, QStringLiteral("WHERE route = 'old'")) > 0; ++i)
+        for (int i = 0; i < 200 && countRows(*m_store, QStringLiteral("WHERE route = 'old'")) > 0;
+             ++i)
             QTest::qWait(20);
         QCOMPARE(countRows(*m_store, QStringLiteral("WHERE route = 'old'")), qint64(0));
         QCOMPARE(countRows(*m_store), qint64(15));
@@ -572,7 +720,8 @@ private Q_SLOTS:
             return r;
         };
         QVERIFY(buffer->push(ai(t0, QStringLiteral("m1"), QStringLiteral("alice"), 0.5)));
-        QVERIFY(buffer->push(ai(t0 + 60000, QStringLiteral("m1"), QStringLiteral("bob"), 0.25, 502)));
+        QVERIFY(
+            buffer->push(ai(t0 + 60000, QStringLiteral("m1"), QStringLiteral("bob"), 0.25, 502)));
         QVERIFY(buffer->push(ai(t0 + 3600000, QStringLiteral("m2"), QStringLiteral("alice"), 1)));
         QVERIFY(buffer->push(record(t0 + kDay, QStringLiteral("route")))); // next day, no model
         QVERIFY(writer.flush());
