@@ -9,13 +9,14 @@
 #include "log/RequestLog.h"
 #include "policy/ApiKey.h"
 #include "store/RequestLogQuery.h"
+#include "store/RequestLogReader.h"
 #include "store/Store.h"
 
 #include <QCryptographicHash>
 #include <QJsonArray>
 #include <QJsonDocument>
-#include <QUrlQuery>
 #include <QUrl>
+#include <QUrlQuery>
 
 namespace gh {
 
@@ -64,6 +65,58 @@ ConfigDocument parseBody(const HttpRequest &request)
     return ConfigLoader::parse(request.body, format);
 }
 
+HttpResponse methodNotAllowed(const char *path)
+{
+    HttpResponse r =
+        HttpResponse::error(405, QStringLiteral("use GET %1").arg(QLatin1String(path)));
+    r.headers.set("Allow", "GET, HEAD");
+    return r;
+}
+
+HttpResponse logsResponse(const std::optional<RequestLogQuery::Page> &page, const QString &error,
+                          quint64 written, quint64 dropped)
+{
+    if (!page)
+        return HttpResponse::error(500,
+                                   QStringLiteral("cannot read the request log: %1").arg(error));
+    QJsonArray rows;
+    for (const RequestRecord &record : page->rows)
+        rows.append(RequestLogQuery::toJson(record));
+    QJsonObject body{{"logs", rows}, {"has_more", page->hasMore}};
+    // The next (older) page: the same filters with before_id.
+    body.insert(QStringLiteral("next_before_id"),
+                page->hasMore ? QJsonValue(page->rows.last().id) : QJsonValue());
+    body.insert(QStringLiteral("written"), qint64(written));
+    body.insert(QStringLiteral("dropped"), qint64(dropped));
+    return HttpResponse::json(200, body);
+}
+
+HttpResponse usageResponse(const RequestLogQuery::UsageFilter &filter,
+                           const std::optional<QList<RequestLogQuery::UsageRow>> &groups,
+                           const RequestLogQuery::UsageRow &total, const QString &error)
+{
+    if (!groups)
+        return HttpResponse::error(500,
+                                   QStringLiteral("cannot read the request log: %1").arg(error));
+    const QString key = RequestLogQuery::groupByName(filter.groupBy);
+    QJsonObject body{
+        {"from",
+         filter.fromMs ? QJsonValue(RequestLogQuery::formatTime(*filter.fromMs)) : QJsonValue()},
+        {"to", filter.toMs ? QJsonValue(RequestLogQuery::formatTime(*filter.toMs)) : QJsonValue()},
+        {"group_by", key.isEmpty() ? QJsonValue() : QJsonValue(key)},
+        {"total", RequestLogQuery::toJson(total)}};
+    if (!key.isEmpty()) {
+        QJsonArray rows;
+        for (const RequestLogQuery::UsageRow &row : *groups) {
+            QJsonObject o = RequestLogQuery::toJson(row);
+            o.insert(key, row.key.isNull() ? QJsonValue() : QJsonValue(row.key));
+            rows.append(o);
+        }
+        body.insert(QStringLiteral("groups"), rows);
+    }
+    return HttpResponse::json(200, body);
+}
+
 } // namespace
 
 AdminApi::AdminApi(Store &store, const SecretResolver &resolver, QString token)
@@ -104,8 +157,9 @@ HttpResponse AdminApi::handle(const HttpRequest &request)
     }
     if (!authorized(request)) {
         HttpResponse r = HttpResponse::error(
-            401, QStringLiteral("missing or wrong admin token: send Authorization: Bearer <token> "
-                                "(the token is in DATA_DIR/admin.token or $GATEHOUSE_ADMIN_TOKEN)"),
+            401,
+            QStringLiteral("missing or wrong admin token: send Authorization: Bearer <token> "
+                           "(the token is in DATA_DIR/admin.token or $GATEHOUSE_ADMIN_TOKEN)"),
             "unauthorized", "authentication_error");
         r.headers.set("WWW-Authenticate", "Bearer realm=\"gatehouse-admin\"");
         return r;
@@ -123,7 +177,8 @@ HttpResponse AdminApi::handle(const HttpRequest &request)
         return cache(request);
     if (path == QLatin1String("/events")) {
         // An authorized GET never gets here: AdminHandler streams it.
-        HttpResponse r = HttpResponse::error(405, QStringLiteral("use GET /events (server-sent events)"));
+        HttpResponse r =
+            HttpResponse::error(405, QStringLiteral("use GET /events (server-sent events)"));
         r.headers.set("Allow", "GET");
         return r;
     }
@@ -140,13 +195,15 @@ HttpResponse AdminApi::handle(const HttpRequest &request)
         QString key = segments.mid(1).join(QLatin1Char('/'));
         key.replace(QStringLiteral("%2F"), QStringLiteral("/"), Qt::CaseInsensitive);
         key.replace(QStringLiteral("%25"), QStringLiteral("%"));
-        if (*kind == EntityKind::Consumer && segments.size() >= 3 && segments.at(2) == QLatin1String("keys"))
+        if (*kind == EntityKind::Consumer && segments.size() >= 3 &&
+            segments.at(2) == QLatin1String("keys"))
             return consumerKeys(request, segments);
         return collection(request, *kind, key);
     }
-    return HttpResponse::error(404, QStringLiteral("no admin endpoint %1 %2")
-                                        .arg(QString::fromLatin1(request.method), path),
-                               "not_found");
+    return HttpResponse::error(
+        404,
+        QStringLiteral("no admin endpoint %1 %2").arg(QString::fromLatin1(request.method), path),
+        "not_found");
 }
 
 HttpResponse AdminApi::cache(const HttpRequest &request)
@@ -158,10 +215,10 @@ HttpResponse AdminApi::cache(const HttpRequest &request)
     }
     if (request.method == "DELETE") {
         const QUrlQuery query = request.queryItems();
-        const int removed =
-            query.hasQueryItem(QStringLiteral("route"))
-                ? m_cache->purgeScope(query.queryItemValue(QStringLiteral("route"), QUrl::FullyDecoded))
-                : m_cache->purge();
+        const int removed = query.hasQueryItem(QStringLiteral("route"))
+                                ? m_cache->purgeScope(query.queryItemValue(QStringLiteral("route"),
+                                                                           QUrl::FullyDecoded))
+                                : m_cache->purge();
         return HttpResponse::json(200, QJsonObject{{"removed", removed}});
     }
     HttpResponse r = HttpResponse::error(405, QStringLiteral("use GET or DELETE /cache"));
@@ -174,8 +231,9 @@ namespace {
 QJsonObject planJson(const ConfigBundle::Plan &plan, ConfigBundle::Mode mode)
 {
     QJsonObject out{{"mode", mode == ConfigBundle::Mode::Merge ? "merge" : "replace"}};
-    for (const auto type : {ConfigBundle::ChangeType::Add, ConfigBundle::ChangeType::Change,
-                            ConfigBundle::ChangeType::Remove, ConfigBundle::ChangeType::Unchanged}) {
+    for (const auto type :
+         {ConfigBundle::ChangeType::Add, ConfigBundle::ChangeType::Change,
+          ConfigBundle::ChangeType::Remove, ConfigBundle::ChangeType::Unchanged}) {
         QJsonArray items;
         for (const ConfigBundle::Change &change : plan.ofType(type)) {
             QJsonObject item{{"kind", sectionName(change.kind)}, {"name", change.key}};
@@ -193,14 +251,18 @@ QJsonObject planJson(const ConfigBundle::Plan &plan, ConfigBundle::Mode mode)
 
 HttpResponse AdminApi::bundles(const HttpRequest &request, const QString &action)
 {
-    static const QStringList actions{QStringLiteral("export"), QStringLiteral("preview"), QStringLiteral("apply")};
+    static const QStringList actions{QStringLiteral("export"), QStringLiteral("preview"),
+                                     QStringLiteral("apply")};
     if (!actions.contains(action))
-        return HttpResponse::error(404, QStringLiteral("no admin endpoint /bundles/%1; use /bundles/export, "
-                                                       "/bundles/preview or /bundles/apply")
-                                            .arg(action),
-                                   "not_found");
+        return HttpResponse::error(
+            404,
+            QStringLiteral("no admin endpoint /bundles/%1; use /bundles/export, "
+                           "/bundles/preview or /bundles/apply")
+                .arg(action),
+            "not_found");
     if (request.method != "POST") {
-        HttpResponse r = HttpResponse::error(405, QStringLiteral("use POST /bundles/%1").arg(action));
+        HttpResponse r =
+            HttpResponse::error(405, QStringLiteral("use POST /bundles/%1").arg(action));
         r.headers.set("Allow", "POST");
         return r;
     }
@@ -222,8 +284,10 @@ HttpResponse AdminApi::bundles(const HttpRequest &request, const QString &action
             }
             const auto kind = kindFromSection(it.key());
             if (!kind) {
-                problems.append({it.key(), QStringLiteral("unknown section; expected providers, models, prices, "
-                                                          "services, routes or prompt_apis")});
+                problems.append(
+                    {it.key(),
+                     QStringLiteral("unknown section; expected providers, models, prices, "
+                                    "services, routes or prompt_apis")});
                 continue;
             }
             if (!it.value().isArray()) {
@@ -238,27 +302,34 @@ HttpResponse AdminApi::bundles(const HttpRequest &request, const QString &action
             }
         }
         if (selection.names.isEmpty() && problems.isEmpty())
-            problems.append({QString(), QStringLiteral("select at least one entity, e.g. {\"routes\": [\"name\"]}")});
+            problems.append(
+                {QString(),
+                 QStringLiteral("select at least one entity, e.g. {\"routes\": [\"name\"]}")});
         if (!problems.isEmpty())
             return problemsResponse(problems);
         const ConfigBundle::Export exported = m_service.exportBundle(selection);
         if (!exported.problems.isEmpty()) {
-            const bool unknown = std::all_of(exported.problems.begin(), exported.problems.end(),
-                                             [](const ConfigProblem &p) { return p.message.startsWith("no "); });
+            const bool unknown =
+                std::all_of(exported.problems.begin(), exported.problems.end(),
+                            [](const ConfigProblem &p) { return p.message.startsWith("no "); });
             return problemsResponse(exported.problems, unknown ? 404 : 400,
                                     unknown ? "not_found" : "invalid_config");
         }
         if (query.queryItemValue(QStringLiteral("format")) == QLatin1String("json"))
             return HttpResponse::json(200, exported.document);
-        HttpResponse r = HttpResponse::text(200, YamlWriter::write(exported.document), "application/yaml; charset=utf-8");
+        HttpResponse r = HttpResponse::text(200, YamlWriter::write(exported.document),
+                                            "application/yaml; charset=utf-8");
         r.headers.set("Content-Disposition", "attachment; filename=\"gatehouse-bundle.yaml\"");
         return r;
     }
 
     const QString modeText = query.queryItemValue(QStringLiteral("mode"));
-    if (!modeText.isEmpty() && modeText != QLatin1String("merge") && modeText != QLatin1String("replace"))
-        return problemsResponse({{QStringLiteral("mode"), QStringLiteral("must be merge or replace")}});
-    const auto mode = modeText == QLatin1String("replace") ? ConfigBundle::Mode::Replace : ConfigBundle::Mode::Merge;
+    if (!modeText.isEmpty() && modeText != QLatin1String("merge") &&
+        modeText != QLatin1String("replace"))
+        return problemsResponse(
+            {{QStringLiteral("mode"), QStringLiteral("must be merge or replace")}});
+    const auto mode = modeText == QLatin1String("replace") ? ConfigBundle::Mode::Replace
+                                                           : ConfigBundle::Mode::Merge;
     if (action == QLatin1String("preview")) {
         const ConfigBundle::Plan plan = m_service.planBundle(doc.root, mode);
         if (!plan.ok())
@@ -275,13 +346,43 @@ HttpResponse AdminApi::bundles(const HttpRequest &request, const QString &action
     return HttpResponse::json(200, body);
 }
 
+std::optional<QFuture<HttpResponse>> AdminApi::handleDeferred(const HttpRequest &request)
+{
+    if (!m_log || !m_reader || (request.method != "GET" && request.method != "HEAD") ||
+        !authorized(request))
+        return std::nullopt;
+    QString problem;
+    if (request.path == "/logs") {
+        const std::optional<RequestLogQuery::LogFilter> filter =
+            RequestLogQuery::parseLogFilter(request.queryItems(), &problem);
+        if (!filter)
+            return std::nullopt;
+        const quint64 written = m_log->written(), dropped = m_log->dropped();
+        // The answer is built on the pool thread too: only values are captured.
+        return m_reader->logs(*filter).then(
+            [written, dropped](const RequestLogReader::Result<RequestLogQuery::Page> &result) {
+                return logsResponse(result.value, result.error, written, dropped);
+            });
+    }
+    if (request.path == "/stats/usage") {
+        const std::optional<RequestLogQuery::UsageFilter> filter =
+            RequestLogQuery::parseUsageFilter(request.queryItems(), &problem);
+        if (!filter)
+            return std::nullopt;
+        return m_reader->usage(*filter).then(
+            [filter = *filter](const RequestLogReader::Result<RequestLogReader::Usage> &result) {
+                return result.value ? usageResponse(filter, result.value->groups,
+                                                    result.value->total, result.error)
+                                    : usageResponse(filter, std::nullopt, {}, result.error);
+            });
+    }
+    return std::nullopt;
+}
+
 HttpResponse AdminApi::logs(const HttpRequest &request)
 {
-    if (request.method != "GET" && request.method != "HEAD") {
-        HttpResponse r = HttpResponse::error(405, QStringLiteral("use GET /logs"));
-        r.headers.set("Allow", "GET, HEAD");
-        return r;
-    }
+    if (request.method != "GET" && request.method != "HEAD")
+        return methodNotAllowed("/logs");
     QString problem;
     const std::optional<RequestLogQuery::LogFilter> filter =
         RequestLogQuery::parseLogFilter(request.queryItems(), &problem);
@@ -289,28 +390,13 @@ HttpResponse AdminApi::logs(const HttpRequest &request)
         return HttpResponse::error(400, problem, "invalid_parameter");
     RequestLogQuery query(m_store.database());
     const std::optional<RequestLogQuery::Page> page = query.logs(*filter);
-    if (!page)
-        return HttpResponse::error(
-            500, QStringLiteral("cannot read the request log: %1").arg(query.lastError()));
-    QJsonArray rows;
-    for (const RequestRecord &record : page->rows)
-        rows.append(RequestLogQuery::toJson(record));
-    QJsonObject body{{"logs", rows}, {"has_more", page->hasMore}};
-    // The next (older) page: the same filters with before_id.
-    body.insert(QStringLiteral("next_before_id"),
-                page->hasMore ? QJsonValue(page->rows.last().id) : QJsonValue());
-    body.insert(QStringLiteral("written"), qint64(m_log->written()));
-    body.insert(QStringLiteral("dropped"), qint64(m_log->dropped()));
-    return HttpResponse::json(200, body);
+    return logsResponse(page, query.lastError(), m_log->written(), m_log->dropped());
 }
 
 HttpResponse AdminApi::usage(const HttpRequest &request)
 {
-    if (request.method != "GET" && request.method != "HEAD") {
-        HttpResponse r = HttpResponse::error(405, QStringLiteral("use GET /stats/usage"));
-        r.headers.set("Allow", "GET, HEAD");
-        return r;
-    }
+    if (request.method != "GET" && request.method != "HEAD")
+        return methodNotAllowed("/stats/usage");
     QString problem;
     const std::optional<RequestLogQuery::UsageFilter> filter =
         RequestLogQuery::parseUsageFilter(request.queryItems(), &problem);
@@ -319,33 +405,13 @@ HttpResponse AdminApi::usage(const HttpRequest &request)
     RequestLogQuery query(m_store.database());
     RequestLogQuery::UsageRow total;
     const std::optional<QList<RequestLogQuery::UsageRow>> groups = query.usage(*filter, &total);
-    if (!groups)
-        return HttpResponse::error(
-            500, QStringLiteral("cannot read the request log: %1").arg(query.lastError()));
-    const QString key = RequestLogQuery::groupByName(filter->groupBy);
-    QJsonObject body{{"from", filter->fromMs
-                                  ? QJsonValue(RequestLogQuery::formatTime(*filter->fromMs))
-                                  : QJsonValue()},
-                     {"to", filter->toMs ? QJsonValue(RequestLogQuery::formatTime(*filter->toMs))
-                                         : QJsonValue()},
-                     {"group_by", key.isEmpty() ? QJsonValue() : QJsonValue(key)},
-                     {"total", RequestLogQuery::toJson(total)}};
-    if (!key.isEmpty()) {
-        QJsonArray rows;
-        for (const RequestLogQuery::UsageRow &row : *groups) {
-            QJsonObject o = RequestLogQuery::toJson(row);
-            o.insert(key, row.key.isNull() ? QJsonValue() : QJsonValue(row.key));
-            rows.append(o);
-        }
-        body.insert(QStringLiteral("groups"), rows);
-    }
-    return HttpResponse::json(200, body);
+    return usageResponse(*filter, groups, total, query.lastError());
 }
 
 HttpResponse AdminApi::health() const
 {
-    return HttpResponse::json(200, QJsonObject{{"status", "ok"},
-                                               {"version", QStringLiteral(GATEHOUSE_VERSION)}});
+    return HttpResponse::json(
+        200, QJsonObject{{"status", "ok"}, {"version", QStringLiteral(GATEHOUSE_VERSION)}});
 }
 
 HttpResponse AdminApi::getConfig(const HttpRequest &request)
@@ -361,16 +427,18 @@ HttpResponse AdminApi::putConfig(const HttpRequest &request)
     const ConfigDocument doc = parseBody(request);
     if (!doc.problems.isEmpty())
         return problemsResponse(doc.problems);
-    const bool dryRun = request.queryItems().queryItemValue(QStringLiteral("dry_run")) == QLatin1String("true");
+    const bool dryRun =
+        request.queryItems().queryItemValue(QStringLiteral("dry_run")) == QLatin1String("true");
     const ConfigService::Result result = m_service.applyDocument(doc.root, dryRun);
     if (!result.ok())
         return serviceResponse(result, 200);
     if (dryRun)
         return HttpResponse::json(200, QJsonObject{{"valid", true}, {"applied", false}});
     changed();
-    return HttpResponse::json(200, QJsonObject{{"applied", true},
-                                               {"sections", QJsonArray::fromStringList(result.sections)},
-                                               {"warnings", QJsonArray::fromStringList(result.warnings)}});
+    return HttpResponse::json(
+        200, QJsonObject{{"applied", true},
+                         {"sections", QJsonArray::fromStringList(result.sections)},
+                         {"warnings", QJsonArray::fromStringList(result.warnings)}});
 }
 
 HttpResponse AdminApi::collection(const HttpRequest &request, EntityKind kind, const QString &key)
@@ -409,8 +477,8 @@ HttpResponse AdminApi::getEntity(EntityKind kind, const QString &key)
 {
     const std::optional<QJsonObject> stored = m_store.entities(kind).get(key);
     if (!stored)
-        return HttpResponse::error(404, QStringLiteral("no %1 named \"%2\"").arg(displayName(kind), key),
-                                   "not_found");
+        return HttpResponse::error(
+            404, QStringLiteral("no %1 named \"%2\"").arg(displayName(kind), key), "not_found");
     return HttpResponse::json(200, ConfigExporter(m_store).exportEntity(kind, *stored));
 }
 
@@ -422,11 +490,12 @@ HttpResponse AdminApi::serviceResponse(const ConfigService::Result &result, int 
         changed();
         if (okStatus == 204)
             return HttpResponse{204, {}, {}};
-        HttpResponse r = HttpResponse::json(result.status == ConfigService::Status::Created ? 201 : okStatus,
-                                            result.entity);
+        HttpResponse r = HttpResponse::json(
+            result.status == ConfigService::Status::Created ? 201 : okStatus, result.entity);
         if (!result.warnings.isEmpty())
-            r.headers.set("Warning",
-                          ("199 gatehouse \"" + result.warnings.join(QStringLiteral("; ")) + "\"").toUtf8());
+            r.headers.set(
+                "Warning",
+                ("199 gatehouse \"" + result.warnings.join(QStringLiteral("; ")) + "\"").toUtf8());
         return r;
     }
     case ConfigService::Status::Invalid:
@@ -457,7 +526,8 @@ HttpResponse AdminApi::deleteEntity(EntityKind kind, const QString &key)
 HttpResponse AdminApi::consumerKeys(const HttpRequest &request, const QStringList &segments)
 {
     const QString consumer = QUrl::fromPercentEncoding(segments.at(1).toUtf8());
-    const QString prefix = segments.size() > 3 ? QUrl::fromPercentEncoding(segments.at(3).toUtf8()) : QString();
+    const QString prefix =
+        segments.size() > 3 ? QUrl::fromPercentEncoding(segments.at(3).toUtf8()) : QString();
     const QByteArray &m = request.method;
     auto notAllowed = [](const char *allow, const QString &hint) {
         HttpResponse r = HttpResponse::error(405, hint);
@@ -490,9 +560,11 @@ HttpResponse AdminApi::consumerKeys(const HttpRequest &request, const QStringLis
             return HttpResponse::json(200, keys);
         }
         if (m != "POST")
-            return notAllowed("GET, POST", QStringLiteral("use GET to list keys or POST to create one"));
+            return notAllowed("GET, POST",
+                              QStringLiteral("use GET to list keys or POST to create one"));
         ConsumerKeyService::Options keyOptions;
-        if (!options(&body, &error) || !ConsumerKeyService::parseOptions(body, now, &keyOptions, &error))
+        if (!options(&body, &error) ||
+            !ConsumerKeyService::parseOptions(body, now, &keyOptions, &error))
             return HttpResponse::error(400, error, "invalid_request");
         return keyResponse(m_keys.create(consumer, keyOptions), 201);
     }
@@ -506,13 +578,14 @@ HttpResponse AdminApi::consumerKeys(const HttpRequest &request, const QStringLis
             return notAllowed("POST", QStringLiteral("use POST to rotate a key"));
         ConsumerKeyService::Options keyOptions;
         int grace = 0;
-        if (!options(&body, &error)
-            || !ConsumerKeyService::parseRotation(body, now, &keyOptions, &grace, &error))
+        if (!options(&body, &error) ||
+            !ConsumerKeyService::parseRotation(body, now, &keyOptions, &grace, &error))
             return HttpResponse::error(400, error, "invalid_request");
         return keyResponse(m_keys.rotate(consumer, prefix, grace, keyOptions), 201);
     }
-    return HttpResponse::error(404, QStringLiteral("no admin endpoint %1 %2")
-                                        .arg(QString::fromLatin1(m), QString::fromUtf8(request.path)),
+    return HttpResponse::error(404,
+                               QStringLiteral("no admin endpoint %1 %2")
+                                   .arg(QString::fromLatin1(m), QString::fromUtf8(request.path)),
                                "not_found");
 }
 

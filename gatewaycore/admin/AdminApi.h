@@ -6,11 +6,15 @@
 #include "http/HttpResponse.h"
 #include "policy/ConsumerKeyService.h"
 
+#include <QFuture>
+
 #include <functional>
+#include <optional>
 
 namespace gh {
 
 class RequestLog;
+class RequestLogReader;
 class ResponseCache;
 class SecretResolver;
 class Store;
@@ -34,6 +38,14 @@ public:
     // The request log behind GET /logs and GET /stats/usage (read from the store's
     // connection; the log only adds its written/dropped counters). None: 404 there.
     void setRequestLog(RequestLog *log) { m_log = log; }
+    // Where GET /logs and GET /stats/usage read when answered by handleDeferred().
+    void setLogReader(const RequestLogReader *reader) { m_reader = reader; }
+    // GET /logs and GET /stats/usage scan the request log, millions of rows for a long
+    // range: with a log reader set, an authorized, well-formed one runs on the reader's
+    // pool and its answer comes as a future, so the admin listener (and, in the desktop
+    // app, the UI sharing its thread) never waits for a scan. nullopt: answer with
+    // handle(), refusals included.
+    std::optional<QFuture<HttpResponse>> handleDeferred(const HttpRequest &request);
 
 private:
     HttpResponse health() const;
@@ -66,6 +78,7 @@ private:
     ResponseCache *m_cache = nullptr;
     std::function<QByteArray()> m_metrics;
     RequestLog *m_log = nullptr;
+    const RequestLogReader *m_reader = nullptr;
 };
 
 } // namespace gh

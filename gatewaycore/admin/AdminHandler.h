@@ -1,6 +1,6 @@
 #pragma once
 
-#include "http/BufferedHandler.h"
+#include "http/HttpExchangeHandler.h"
 
 namespace gh {
 
@@ -8,7 +8,8 @@ class AdminApi;
 class AdminEvents;
 
 // The admin listener's exchange handler: GET /events becomes a long-lived stream
-// (AdminEvents); every other request is answered whole by AdminApi.
+// (AdminEvents); request log queries are answered when the log reader's pool has run them
+// (AdminApi::handleDeferred); every other request is answered whole by AdminApi.
 class AdminHandler : public HttpExchangeHandler
 {
 public:
@@ -18,7 +19,6 @@ public:
 private:
     AdminApi *m_api;
     AdminEvents *m_events;
-    BufferedHandler m_buffered;
 };
 
 } // namespace gh

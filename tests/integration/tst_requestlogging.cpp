@@ -730,6 +730,85 @@ private Q_SLOTS:
         m_stopped = std::exchange(m_daemon, std::move(restarted));
     }
 
+    // GET /stats/usage over a long log scans every row; it runs on the log reader's pool,
+    // so the admin listener (in the desktop app, the UI thread) answers other requests
+    // meanwhile: /health comes back while the scan is still running.
+    void aLongLogScanDoesNotHoldUpTheAdminListener()
+    {
+        auto daemon = std::make_unique<DaemonProcess>();
+        QVERIFY2(daemon->start({QStringLiteral("--config"), m_config}),
+                 daemon->standardError().constData());
+        QCOMPARE(daemon->terminate(), 0); // migrated; now filled while stopped
+        constexpr int Rows = 1500000;
+        {
+            gh::Database db;
+            QVERIFY2(db.open(QDir(daemon->dataDir()).filePath(QStringLiteral("gatehouse.db"))),
+                     qPrintable(db.lastError()));
+            gh::Transaction tx(db);
+            QVERIFY2(
+                db.exec(QStringLiteral(
+                            "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE "
+                            "i < %1) "
+                            "INSERT INTO request_log (ts, route, model, method, path, status, "
+                            "latency_ms, tokens_in, tokens_out, cost_usd, bytes_in, bytes_out) "
+                            "SELECT 1700000000000 + i, 'r' || (i % 50), 'm' || (i % 7), 'POST', "
+                            "'/v1/chat/completions', 200, (i % 997) * 0.5, i % 100, i % 50, "
+                            "(i % 13) * 0.0001, 0, 0 FROM n")
+                            .arg(Rows)),
+                qPrintable(db.lastError()));
+            QVERIFY(db.exec(
+                QStringLiteral("INSERT INTO request_log_blocks (first_id, last_id, min_ts, max_ts) "
+                               "SELECT min(id), max(id), min(ts), max(ts) FROM request_log")));
+            QVERIFY(tx.commit());
+        }
+        auto again = std::make_unique<DaemonProcess>();
+        again->setDataDir(daemon->dataDir());
+        QVERIFY2(again->start({QStringLiteral("--config"), m_config}),
+                 again->standardError().constData());
+        const QString adminUrl = again->adminUrl();
+        const QByteArray token = "Bearer " + again->adminToken().toUtf8();
+
+        QElapsedTimer clock;
+        clock.start();
+        std::atomic<qint64> usageDoneAt{-1};
+        HttpResult usage;
+        std::vector<qint64> healthAnswers;
+        std::unique_ptr<QThread> scan(QThread::create([&] {
+            usage =
+                HttpClient::request("GET", adminUrl + QLatin1String("/stats/usage?group_by=model"),
+                                    {}, {{"Authorization", token}}, 60000);
+            usageDoneAt.store(clock.elapsed());
+        }));
+        scan->start();
+        // /health, again and again while the scan runs. Those answered from 100 ms on (the
+        // usage request has arrived) until 50 ms before the scan's answer could only be
+        // answered alongside it; a listener blocked by the scan answers them all after it.
+        int answeredDuringScan = 0;
+        while (usageDoneAt.load() < 0 && clock.elapsed() < 60000) {
+            const HttpResult health =
+                HttpClient::request("GET", adminUrl + QLatin1String("/health"));
+            QCOMPARE(health.status, 200);
+            const qint64 at = clock.elapsed();
+            if (at >= 100 && usageDoneAt.load() < 0)
+                healthAnswers.push_back(at);
+            QTest::qWait(5);
+        }
+        QVERIFY(scan->wait(QDeadlineTimer(60000)));
+        QCOMPARE(usage.status, 200);
+        const QJsonObject total = usage.json().object().value(QLatin1String("total")).toObject();
+        QCOMPARE(total.value(QLatin1String("requests")).toInteger(), qint64(Rows));
+        QCOMPARE(usage.json().object().value(QLatin1String("groups")).toArray().size(), 7);
+        for (qint64 at : healthAnswers)
+            answeredDuringScan += at < usageDoneAt.load() - 50 ? 1 : 0;
+        qInfo("usage over %d rows answered at %lld ms; /health answered %d time(s) meanwhile", Rows,
+              usageDoneAt.load(), answeredDuringScan);
+        if (usageDoneAt.load() < 300)
+            QSKIP(
+                "the scan took under 300 ms: too fast to tell a blocked listener from a free one");
+        QVERIFY2(answeredDuringScan > 0, "/health waited for the /stats/usage scan");
+        QCOMPARE(again->terminate(), 0);
+    }
+
     void killDuringLoadLeavesAConsistentDatabase()
     {
         auto daemon = std::make_unique<DaemonProcess>();
