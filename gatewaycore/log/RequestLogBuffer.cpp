@@ -29,6 +29,9 @@ bool RequestLogBuffer::push(RequestRecord &&record)
         }
     }
     m_slotBodyBytes[head & m_mask] = charged;
+    if (!record.requestHeaders.isEmpty() || !record.responseHeaders.isEmpty() ||
+        !record.requestBody.isNull() || !record.responseBody.isNull())
+        m_captured.fetch_add(1, std::memory_order_relaxed); // published by the head store
     // A swap (Qt's move assignment): the slot's previous record, long written, leaves with
     // `record` and is freed on this thread when the caller drops it.
     m_slots[head & m_mask] = std::move(record);
@@ -41,24 +44,31 @@ bool RequestLogBuffer::push(RequestRecord &&record)
 void RequestLogBuffer::release(std::size_t n)
 {
     const std::size_t tail = m_tail.load(std::memory_order_relaxed);
+    if (m_captured.load(std::memory_order_relaxed) == 0) {
+        m_tail.store(tail + n, std::memory_order_release);
+        return;
+    }
     qint64 charged = 0;
+    qint64 released = 0;
     for (std::size_t i = 0; i < n; ++i) {
         const std::size_t index = (tail + i) & m_mask;
         RequestRecord &slot = m_slots[index];
         // Only with settings.log_bodies: rare enough to free here.
-        if (!slot.requestHeaders.isEmpty() || !slot.responseHeaders.isEmpty()) {
+        if (!slot.requestHeaders.isEmpty() || !slot.responseHeaders.isEmpty() ||
+            !slot.requestBody.isNull() || !slot.responseBody.isNull()) {
             slot.requestHeaders = {};
             slot.responseHeaders = {};
+            slot.requestBody = {};
+            slot.responseBody = {};
+            ++released;
         }
         if (m_slotBodyBytes[index]) {
             charged += m_slotBodyBytes[index];
             m_slotBodyBytes[index] = 0;
         }
-        if (!slot.requestBody.isNull() || !slot.responseBody.isNull()) {
-            slot.requestBody = {};
-            slot.responseBody = {};
-        }
     }
+    if (released)
+        m_captured.fetch_sub(released, std::memory_order_relaxed);
     if (charged)
         m_bodyBytes.fetch_sub(charged, std::memory_order_relaxed);
     m_tail.store(tail + n, std::memory_order_release);

@@ -73,6 +73,9 @@ private:
     alignas(64) std::atomic<quint64> m_dropped{0};
     std::atomic<quint64> m_pushed{0};
     std::atomic<qint64> m_bodyBytes{0};
+    // Pushed slots holding captured headers or bodies (settings.log_bodies), not yet
+    // released: while none, release() need not look at the slots again.
+    std::atomic<qint64> m_captured{0};
 };
 
 } // namespace gh

@@ -363,8 +363,8 @@ void RequestLogWriter::releaseBatch()
 
 bool RequestLogWriter::writeBatch(const std::vector<RequestRecord *> &batch)
 {
-    for (RequestRecord *record : batch)
-        Redaction::apply(*record);
+    // One pass over the records, a statement's rows at a time: a batch is megabytes of
+    // records the workers wrote, and every further pass over it would miss the cache again.
     Transaction tx(m_db);
     bool ok = tx.isActive();
     InsertState &state = *m_insertState;
@@ -406,6 +406,8 @@ bool RequestLogWriter::writeBatch(const std::vector<RequestRecord *> &batch)
         row.text(23, t.responseHeaders);
         row.text(24, r.responseBody);
     };
+    qint64 minTs = batch.empty() ? 0 : batch.front()->tsMs;
+    qint64 maxTs = minTs;
     std::size_t next = 0;
     while (ok && next < batch.size()) {
         // Full groups in one statement, the rest one by one.
@@ -415,8 +417,13 @@ bool RequestLogWriter::writeBatch(const std::vector<RequestRecord *> &batch)
         std::vector<quint64> &held = rows > 1 ? state.heldMany : state.heldOne;
         // Parameters are kept: bindRow only binds those that change.
         s.resetKeepingBindings();
-        for (std::size_t k = 0; k < rows; ++k)
-            bindRow(s, held, int(k) * Columns, *batch[next + k], texts[k]);
+        for (std::size_t k = 0; k < rows; ++k) {
+            RequestRecord &record = *batch[next + k];
+            Redaction::apply(record);
+            bindRow(s, held, int(k) * Columns, record, texts[k]);
+            minTs = qMin(minTs, record.tsMs);
+            maxTs = qMax(maxTs, record.tsMs);
+        }
         ok = s.run();
         // Live views find the stored row (bodies, replay, export) by its id; one statement's
         // rows get consecutive ids, the last one known.
@@ -427,11 +434,6 @@ bool RequestLogWriter::writeBatch(const std::vector<RequestRecord *> &batch)
         next += rows;
     }
     if (ok && !batch.empty()) {
-        qint64 minTs = batch.front()->tsMs, maxTs = batch.front()->tsMs;
-        for (const RequestRecord *r : batch) {
-            minTs = qMin(minTs, r->tsMs);
-            maxTs = qMax(maxTs, r->tsMs);
-        }
         m_insertBlock.reset();
         m_insertBlock.bind(1, batch.front()->id)
             .bind(2, batch.back()->id)
