@@ -28,7 +28,9 @@ bool RequestLogBuffer::push(RequestRecord &&record)
             charged = body;
         }
     }
-    m_slotBodyBytes[head & m_mask] = charged;
+    // A released slot's entry is 0 again: only a charge needs writing.
+    if (charged)
+        m_slotBodyBytes[head & m_mask] = charged;
     if (!record.requestHeaders.isEmpty() || !record.responseHeaders.isEmpty() ||
         !record.requestBody.isNull() || !record.responseBody.isNull())
         m_captured.fetch_add(1, std::memory_order_relaxed); // published by the head store
