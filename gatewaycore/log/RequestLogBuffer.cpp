@@ -1,14 +1,42 @@
 #include "RequestLogBuffer.h"
 
+#include <algorithm>
 #include <bit>
+#include <new>
 
 namespace gh {
 
+namespace {
+
+std::size_t slotCount(std::size_t capacity)
+{
+    return std::bit_ceil(capacity < 2 ? 2 : capacity);
+}
+
+} // namespace
+
+void RequestLogBuffer::FreeStorage::operator()(RequestRecord *storage) const
+{
+    ::operator delete(storage, std::align_val_t(alignof(RequestRecord)));
+}
+
 RequestLogBuffer::RequestLogBuffer(std::size_t capacity)
-    : m_slots(std::make_unique<RequestRecord[]>(std::bit_ceil(capacity < 2 ? 2 : capacity)))
-    , m_slotBodyBytes(std::make_unique<qint64[]>(std::bit_ceil(capacity < 2 ? 2 : capacity)))
-    , m_mask(std::bit_ceil(capacity < 2 ? 2 : capacity) - 1)
-{}
+    : m_slots(static_cast<RequestRecord *>(::operator new(
+          slotCount(capacity) * sizeof(RequestRecord), std::align_val_t(alignof(RequestRecord)))))
+    , m_slotBodyBytes(static_cast<qint64 *>(std::calloc(slotCount(capacity), sizeof(qint64))))
+    , m_mask(slotCount(capacity) - 1)
+{
+    if (!m_slotBodyBytes)
+        throw std::bad_alloc();
+}
+
+RequestLogBuffer::~RequestLogBuffer()
+{
+    // Slots 0 .. min(pushed, capacity) - 1 were constructed.
+    const std::size_t constructed = std::min(m_head.load(std::memory_order_acquire), m_mask + 1);
+    for (std::size_t i = 0; i < constructed; ++i)
+        m_slots.get()[i].~RequestRecord();
+}
 
 bool RequestLogBuffer::push(RequestRecord &&record)
 {
@@ -30,13 +58,16 @@ bool RequestLogBuffer::push(RequestRecord &&record)
     }
     // A released slot's entry is 0 again: only a charge needs writing.
     if (charged)
-        m_slotBodyBytes[head & m_mask] = charged;
+        m_slotBodyBytes.get()[head & m_mask] = charged;
     if (!record.requestHeaders.isEmpty() || !record.responseHeaders.isEmpty() ||
         !record.requestBody.isNull() || !record.responseBody.isNull())
         m_captured.fetch_add(1, std::memory_order_relaxed); // published by the head store
-    // A swap (Qt's move assignment): the slot's previous record, long written, leaves with
-    // `record` and is freed on this thread when the caller drops it.
-    m_slots[head & m_mask] = std::move(record);
+    RequestRecord *slot = m_slots.get() + (head & m_mask);
+    if (head <= m_mask) // the first lap: nothing there yet
+        new (slot) RequestRecord(std::move(record));
+    else // a swap (Qt's move assignment): the slot's previous record, long written, leaves
+         // with `record` and is freed on this thread when the caller drops it
+        *slot = std::move(record);
     m_head.store(head + 1, std::memory_order_release);
     // Only this thread writes it: no locked add needed.
     m_pushed.store(m_pushed.load(std::memory_order_relaxed) + 1, std::memory_order_relaxed);
@@ -54,7 +85,7 @@ void RequestLogBuffer::release(std::size_t n)
     qint64 released = 0;
     for (std::size_t i = 0; i < n; ++i) {
         const std::size_t index = (tail + i) & m_mask;
-        RequestRecord &slot = m_slots[index];
+        RequestRecord &slot = m_slots.get()[index];
         // Only with settings.log_bodies: rare enough to free here.
         if (!slot.requestHeaders.isEmpty() || !slot.responseHeaders.isEmpty() ||
             !slot.requestBody.isNull() || !slot.responseBody.isNull()) {
@@ -64,9 +95,9 @@ void RequestLogBuffer::release(std::size_t n)
             slot.responseBody = {};
             ++released;
         }
-        if (m_slotBodyBytes[index]) {
-            charged += m_slotBodyBytes[index];
-            m_slotBodyBytes[index] = 0;
+        if (m_slotBodyBytes.get()[index]) {
+            charged += m_slotBodyBytes.get()[index];
+            m_slotBodyBytes.get()[index] = 0;
         }
     }
     if (released)

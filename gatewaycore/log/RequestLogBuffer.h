@@ -4,6 +4,7 @@
 
 #include <atomic>
 #include <cstddef>
+#include <cstdlib>
 #include <memory>
 
 namespace gh {
@@ -22,6 +23,7 @@ public:
 
     // capacity is rounded up to a power of two.
     explicit RequestLogBuffer(std::size_t capacity = DefaultCapacity);
+    ~RequestLogBuffer();
     RequestLogBuffer(const RequestLogBuffer &) = delete;
     RequestLogBuffer &operator=(const RequestLogBuffer &) = delete;
 
@@ -40,7 +42,7 @@ public:
         const std::size_t head = m_head.load(std::memory_order_acquire);
         const std::size_t n = head - tail < max ? head - tail : max;
         for (std::size_t i = 0; i < n; ++i)
-            visit(m_slots[(tail + i) & m_mask]);
+            visit(m_slots.get()[(tail + i) & m_mask]);
         return n;
     }
     // Consumer thread only: hands the n oldest slots (all peeked) back to the producer.
@@ -63,9 +65,19 @@ public:
     quint64 pushed() const { return m_pushed.load(std::memory_order_relaxed); }
 
 private:
-    std::unique_ptr<RequestRecord[]> m_slots;
+    // Raw storage, a slot constructed by its first push: a ring's megabytes become resident
+    // only as traffic reaches them, not when a worker starts.
+    struct FreeStorage
+    {
+        void operator()(RequestRecord *storage) const;
+    };
+    std::unique_ptr<RequestRecord, FreeStorage> m_slots;
     // Body bytes each slot was charged at push() (only looked at while any are charged).
-    std::unique_ptr<qint64[]> m_slotBodyBytes;
+    struct FreeCharges
+    {
+        void operator()(qint64 *charges) const { std::free(charges); }
+    };
+    std::unique_ptr<qint64, FreeCharges> m_slotBodyBytes; // calloc: zero, untouched
     std::size_t m_mask;
     // Apart on their own cache lines: the producer writes head, the consumer tail.
     alignas(64) std::atomic<std::size_t> m_head{0};
