@@ -196,8 +196,7 @@ bool Gateway::open(const GatewayOptions &options)
 
     m_adminApi = std::make_unique<AdminApi>(*m_store, *m_resolver, m_adminToken);
     m_adminApi->setResponseCache(m_cache.get());
-    m_adminApi->setRequestLog(m_requestLog.get());
-    m_adminApi->setLogReader(m_logReader.get());
+    m_adminApi->setRequestLog(m_requestLog.get(), m_logReader.get());
     m_adminApi->setMetricsSource([this] { return metricsText(); });
     m_adminApi->setChangeCallback([this] {
         publishSnapshot(); // applies to new requests at once

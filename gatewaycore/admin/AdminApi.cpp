@@ -92,10 +92,10 @@ HttpResponse logsResponse(const std::optional<RequestLogQuery::Page> &page, cons
 }
 
 HttpResponse usageResponse(const RequestLogQuery::UsageFilter &filter,
-                           const std::optional<QList<RequestLogQuery::UsageRow>> &groups,
-                           const RequestLogQuery::UsageRow &total, const QString &error)
+                           const std::optional<RequestLogReader::Usage> &usage,
+                           const QString &error)
 {
-    if (!groups)
+    if (!usage)
         return HttpResponse::error(500,
                                    QStringLiteral("cannot read the request log: %1").arg(error));
     const QString key = RequestLogQuery::groupByName(filter.groupBy);
@@ -104,10 +104,10 @@ HttpResponse usageResponse(const RequestLogQuery::UsageFilter &filter,
          filter.fromMs ? QJsonValue(RequestLogQuery::formatTime(*filter.fromMs)) : QJsonValue()},
         {"to", filter.toMs ? QJsonValue(RequestLogQuery::formatTime(*filter.toMs)) : QJsonValue()},
         {"group_by", key.isEmpty() ? QJsonValue() : QJsonValue(key)},
-        {"total", RequestLogQuery::toJson(total)}};
+        {"total", RequestLogQuery::toJson(usage->total)}};
     if (!key.isEmpty()) {
         QJsonArray rows;
-        for (const RequestLogQuery::UsageRow &row : *groups) {
+        for (const RequestLogQuery::UsageRow &row : usage->groups) {
             QJsonObject o = RequestLogQuery::toJson(row);
             o.insert(key, row.key.isNull() ? QJsonValue() : QJsonValue(row.key));
             rows.append(o);
@@ -184,10 +184,6 @@ HttpResponse AdminApi::handle(const HttpRequest &request)
     }
     if (path.startsWith(QLatin1String("/bundles/")))
         return bundles(request, path.mid(9));
-    if (path == QLatin1String("/logs") && m_log)
-        return logs(request);
-    if (path == QLatin1String("/stats/usage") && m_log)
-        return usage(request);
     const QStringList segments = path.mid(1).split(QLatin1Char('/'));
     if (const auto kind = kindFromCollectionPath(segments.first())) {
         // Model and price names may contain "/" (openrouter's "anthropic/claude-3.5-sonnet"),
@@ -348,64 +344,46 @@ HttpResponse AdminApi::bundles(const HttpRequest &request, const QString &action
 
 std::optional<QFuture<HttpResponse>> AdminApi::handleDeferred(const HttpRequest &request)
 {
-    if (!m_log || !m_reader || (request.method != "GET" && request.method != "HEAD") ||
-        !authorized(request))
+    // Unauthorized ones get handle()'s 401 like every other admin path.
+    if (!m_log || !authorized(request))
         return std::nullopt;
-    QString problem;
-    if (request.path == "/logs") {
-        const std::optional<RequestLogQuery::LogFilter> filter =
-            RequestLogQuery::parseLogFilter(request.queryItems(), &problem);
-        if (!filter)
-            return std::nullopt;
-        const quint64 written = m_log->written(), dropped = m_log->dropped();
-        // The answer is built on the pool thread too: only values are captured.
-        return m_reader->logs(*filter).then(
-            [written, dropped](const RequestLogReader::Result<RequestLogQuery::Page> &result) {
-                return logsResponse(result.value, result.error, written, dropped);
-            });
-    }
-    if (request.path == "/stats/usage") {
-        const std::optional<RequestLogQuery::UsageFilter> filter =
-            RequestLogQuery::parseUsageFilter(request.queryItems(), &problem);
-        if (!filter)
-            return std::nullopt;
-        return m_reader->usage(*filter).then(
-            [filter = *filter](const RequestLogReader::Result<RequestLogReader::Usage> &result) {
-                return result.value ? usageResponse(filter, result.value->groups,
-                                                    result.value->total, result.error)
-                                    : usageResponse(filter, std::nullopt, {}, result.error);
-            });
-    }
+    if (request.path == "/logs")
+        return logs(request);
+    if (request.path == "/stats/usage")
+        return usage(request);
     return std::nullopt;
 }
 
-HttpResponse AdminApi::logs(const HttpRequest &request)
+QFuture<HttpResponse> AdminApi::logs(const HttpRequest &request)
 {
     if (request.method != "GET" && request.method != "HEAD")
-        return methodNotAllowed("/logs");
+        return QtFuture::makeReadyFuture(methodNotAllowed("/logs"));
     QString problem;
     const std::optional<RequestLogQuery::LogFilter> filter =
         RequestLogQuery::parseLogFilter(request.queryItems(), &problem);
     if (!filter)
-        return HttpResponse::error(400, problem, "invalid_parameter");
-    RequestLogQuery query(m_store.database());
-    const std::optional<RequestLogQuery::Page> page = query.logs(*filter);
-    return logsResponse(page, query.lastError(), m_log->written(), m_log->dropped());
+        return QtFuture::makeReadyFuture(HttpResponse::error(400, problem, "invalid_parameter"));
+    const quint64 written = m_log->written(), dropped = m_log->dropped();
+    // The answer is built on the pool thread too: only values are captured.
+    return m_reader->logs(*filter).then(
+        [written, dropped](const RequestLogReader::Result<RequestLogQuery::Page> &result) {
+            return logsResponse(result.value, result.error, written, dropped);
+        });
 }
 
-HttpResponse AdminApi::usage(const HttpRequest &request)
+QFuture<HttpResponse> AdminApi::usage(const HttpRequest &request)
 {
     if (request.method != "GET" && request.method != "HEAD")
-        return methodNotAllowed("/stats/usage");
+        return QtFuture::makeReadyFuture(methodNotAllowed("/stats/usage"));
     QString problem;
     const std::optional<RequestLogQuery::UsageFilter> filter =
         RequestLogQuery::parseUsageFilter(request.queryItems(), &problem);
     if (!filter)
-        return HttpResponse::error(400, problem, "invalid_parameter");
-    RequestLogQuery query(m_store.database());
-    RequestLogQuery::UsageRow total;
-    const std::optional<QList<RequestLogQuery::UsageRow>> groups = query.usage(*filter, &total);
-    return usageResponse(*filter, groups, total, query.lastError());
+        return QtFuture::makeReadyFuture(HttpResponse::error(400, problem, "invalid_parameter"));
+    return m_reader->usage(*filter).then(
+        [filter = *filter](const RequestLogReader::Result<RequestLogReader::Usage> &result) {
+            return usageResponse(filter, result.value, result.error);
+        });
 }
 
 HttpResponse AdminApi::health() const

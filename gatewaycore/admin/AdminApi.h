@@ -35,16 +35,17 @@ public:
     void setMetricsSource(std::function<QByteArray()> source) { m_metrics = std::move(source); }
     // The admin token check (Authorization: Bearer <token>), for AdminHandler's /events.
     bool authorized(const HttpRequest &request) const;
-    // The request log behind GET /logs and GET /stats/usage (read from the store's
-    // connection; the log only adds its written/dropped counters). None: 404 there.
-    void setRequestLog(RequestLog *log) { m_log = log; }
-    // Where GET /logs and GET /stats/usage read when answered by handleDeferred().
-    void setLogReader(const RequestLogReader *reader) { m_reader = reader; }
-    // GET /logs and GET /stats/usage scan the request log, millions of rows for a long
-    // range: with a log reader set, an authorized, well-formed one runs on the reader's
-    // pool and its answer comes as a future, so the admin listener (and, in the desktop
-    // app, the UI sharing its thread) never waits for a scan. nullopt: answer with
-    // handle(), refusals included.
+    // The request log behind GET /logs and GET /stats/usage (its written/dropped counters)
+    // and the reader they query. None: 404 there.
+    void setRequestLog(RequestLog *log, const RequestLogReader *reader)
+    {
+        m_log = log;
+        m_reader = reader;
+    }
+    // GET /logs and GET /stats/usage, authorized: they scan the request log, millions of
+    // rows for a long range, so they run on the reader's pool and the answer comes as a
+    // future (refusals ready at once): the admin listener (and, in the desktop app, the UI
+    // sharing its thread) never waits for a scan. nullopt: anything else, for handle().
     std::optional<QFuture<HttpResponse>> handleDeferred(const HttpRequest &request);
 
 private:
@@ -65,9 +66,9 @@ private:
     // POST /bundles/export | /bundles/preview | /bundles/apply (docs/bundles.md).
     HttpResponse bundles(const HttpRequest &request, const QString &action);
     // GET /logs?limit=&since=&before_id=&route=&model=&consumer=&status= (newest first).
-    HttpResponse logs(const HttpRequest &request);
+    QFuture<HttpResponse> logs(const HttpRequest &request);
     // GET /stats/usage?from=&to=&group_by=model|provider|consumer|route|day.
-    HttpResponse usage(const HttpRequest &request);
+    QFuture<HttpResponse> usage(const HttpRequest &request);
     void changed();
 
     Store &m_store;
